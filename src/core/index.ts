@@ -1,0 +1,48 @@
+// The core's only door: other layers (http, cli, the package entry) import from here.
+
+export { Account } from "./account.js";
+export { AssertionError } from "./assert.js";
+export {
+  Bank,
+  type AccountPage,
+  type AccountPageOptions,
+  type BankOptions,
+  type HistoryPage,
+  type HistoryPageOptions,
+  type OperationOptions,
+  type PageOptions,
+} from "./bank.js";
+export {
+  AccountNotFoundError,
+  BalanceLimitExceededError,
+  BankError,
+  DuplicateAccountError,
+  ERROR_CODES,
+  IdempotencyKeyReusedError,
+  InsufficientFundsError,
+  InvalidAmountError,
+  InvalidArgumentError,
+  InvalidNameError,
+  NegativeAmountError,
+  NegativeInitialBalanceError,
+  SameAccountError,
+  type BankErrorCode,
+} from "./errors.js";
+export {
+  IdempotencyStore,
+  validateIdempotencyKey,
+  type IdempotencyLookup,
+  type IdempotencyStoreOptions,
+} from "./idempotency.js";
+export * from "./limits.js";
+export {
+  MAX_AMOUNT_MINOR,
+  MINOR_PER_MAJOR,
+  formatMinor,
+  parseAmount,
+  parseInitialBalance,
+  toMajor,
+  type AmountInput,
+} from "./money.js";
+export { validateName } from "./name.js";
+export { Transaction, type TransactionJson, type TransactionType } from "./transaction.js";

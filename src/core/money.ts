@@ -1,0 +1,109 @@
+// Money at the edge of the core: the only place a number or a string becomes an integer count of
+// minor units (cents), and the only place minor units become text or a major-unit number again.
+
+import {
+  InvalidAmountError,
+  NegativeAmountError,
+  NegativeInitialBalanceError,
+} from "./errors.js";
+
+/** Minor units per major unit: two decimals, one currency. */
+export const MINOR_PER_MAJOR = 100;
+
+/**
+ * The largest amount, and the largest balance, the bank holds: 1,000,000,000,000.00 in minor units.
+ * It keeps every sum of two amounts far inside `Number.MAX_SAFE_INTEGER`, so integer arithmetic on
+ * `number` stays exact everywhere in the core.
+ */
+export const MAX_AMOUNT_MINOR = 100_000_000_000_000;
+
+/** An amount as callers give it: a JS number in major units (25.5) or a decimal string ("25.50"). */
+export type AmountInput = number | string;
+
+// Up to 13 integer digits (the limit has 13) and at most two decimals; no exponent, sign or space
+// other than a leading minus, which is parsed so that it can be refused with the right error.
+const DECIMAL_PATTERN = /^(-?)(\d{1,16})(?:\.(\d{1,2}))?$/;
+
+/**
+ * Parses an amount that must be strictly positive (deposit, withdrawal, transfer).
+ *
+ * @example parseAmount(25.5) === 2550; parseAmount("0.10") === 10
+ * @throws NegativeAmountError for zero and negatives; InvalidAmountError for anything not exact.
+ */
+export function parseAmount(input: unknown): number {
+  // Fast path for the common case: a finite number with at most two decimals.
+  if (typeof input === "number") {
+    const minor = Math.round(input * MINOR_PER_MAJOR);
+    if (minor > 0 && minor <= MAX_AMOUNT_MINOR && minor / MINOR_PER_MAJOR === input) return minor;
+  }
+  const minor = parseSignedMinor(input, "Amount");
+  if (minor <= 0) throw new NegativeAmountError();
+  return minor;
+}
+
+/**
+ * Parses an opening balance: zero is allowed, negatives (including -0) are refused.
+ *
+ * @example parseInitialBalance(100) === 10000; parseInitialBalance(0) === 0
+ */
+export function parseInitialBalance(input: unknown): number {
+  const minor = parseSignedMinor(input, "Initial balance");
+  if (minor < 0 || Object.is(minor, -0)) throw new NegativeInitialBalanceError();
+  return minor;
+}
+
+/** Exact conversion of a number or decimal string to signed minor units, or a clear error. */
+function parseSignedMinor(input: unknown, what: string): number {
+  if (typeof input === "number") return numberToMinor(input, what);
+  if (typeof input === "string") return decimalToMinor(input, what);
+  throw new InvalidAmountError(`${what} must be a number or a decimal string`);
+}
+
+function numberToMinor(input: number, what: string): number {
+  if (!Number.isFinite(input)) throw new InvalidAmountError(`${what} must be a finite number`);
+  if (Math.abs(input) > MAX_AMOUNT_MINOR / MINOR_PER_MAJOR) throw aboveLimit(what);
+  const minor = Math.round(input * MINOR_PER_MAJOR);
+  // The input must be exactly the double nearest to a two-decimal value; 0.001 or 1.005 are not.
+  if (minor / MINOR_PER_MAJOR !== input) {
+    throw new InvalidAmountError(`${what} must have at most 2 decimal places`);
+  }
+  // Math.round(-0.001 * 100) is -0, which the comparison above already refused; keep -0 as given.
+  return Object.is(input, -0) ? -0 : minor;
+}
+
+function decimalToMinor(input: string, what: string): number {
+  const match = DECIMAL_PATTERN.exec(input);
+  if (match === null) {
+    throw new InvalidAmountError(
+      `${what} must be a decimal with at most 2 decimal places, like "25.50"`,
+    );
+  }
+  const [, sign, whole, fraction = ""] = match as unknown as [string, string, string, string?];
+  const magnitude = Number(whole) * MINOR_PER_MAJOR + Number(fraction.padEnd(2, "0"));
+  if (magnitude > MAX_AMOUNT_MINOR) throw aboveLimit(what);
+  return sign === "-" ? -magnitude : magnitude;
+}
+
+function aboveLimit(what: string): InvalidAmountError {
+  return new InvalidAmountError(`${what} must not exceed ${formatMinor(MAX_AMOUNT_MINOR)}`);
+}
+
+/**
+ * Formats minor units as the seed's text: two decimals, no grouping.
+ *
+ * @example formatMinor(2550) === "25.50"; formatMinor(-5) === "-0.05"
+ */
+export function formatMinor(minor: number): string {
+  const sign = minor < 0 ? "-" : "";
+  const magnitude = Math.abs(minor);
+  const cents = magnitude % MINOR_PER_MAJOR;
+  return `${sign}${(magnitude - cents) / MINOR_PER_MAJOR}.${cents < 10 ? "0" : ""}${cents}`;
+}
+
+/**
+ * Minor units as a major-unit number (2550 -> 25.5). Exact to the cent: the result is the double
+ * nearest to the decimal value, so it prints and parses back to the same amount.
+ */
+export function toMajor(minor: number): number {
+  return minor / MINOR_PER_MAJOR;
+}

@@ -1,0 +1,3 @@
+// The package's public entry: `import { Bank } from "banking-system"`. It re-exports the core.
+
+export * from "./core/index.js";
