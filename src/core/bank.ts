@@ -12,13 +12,33 @@ import {
   IdempotencyKeyReusedError,
   InsufficientFundsError,
   InvalidArgumentError,
-  SameAccountError,
 } from "./errors.js";
 import { IdempotencyStore, validateIdempotencyKey } from "./idempotency.js";
 import { EntryKind, Journal, NONE } from "./journal.js";
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from "./limits.js";
-import { MAX_AMOUNT_MINOR, parseAmount, parseInitialBalance, type AmountInput } from "./money.js";
+import {
+  MAX_AMOUNT_MINOR,
+  parseAmount,
+  parseInitialBalance,
+  tryParseAmount,
+  type AmountInput,
+} from "./money.js";
 import { validateName } from "./name.js";
+import {
+  amountCode,
+  missingAccountCode,
+  transferError,
+  transferRefusal,
+  type TransferCode,
+} from "./refusal.js";
+import {
+  batchFingerprint,
+  runBatch,
+  runBatchCodes,
+  type BatchOptions,
+  type BatchResult,
+  type TransferInstruction,
+} from "./batch.js";
 import { Transaction, type TransactionType } from "./transaction.js";
 
 export interface BankOptions {
@@ -220,20 +240,80 @@ export class Bank {
 
   /** @internal The hot path of every transfer: plain checks, two balance writes, one append. */
   transferAt(sender: number, recipient: number, amountMinor: number): Transaction {
-    if (sender === recipient) throw new SameAccountError();
-    const senderBalanceMinor = this.balancesMinor[sender] as number;
-    if (amountMinor > senderBalanceMinor) throw this.insufficientFundsError(sender, amountMinor);
-    const recipientAfterMinor = (this.balancesMinor[recipient] as number) + amountMinor;
-    if (recipientAfterMinor > MAX_AMOUNT_MINOR) throw this.balanceLimitError(recipient);
-    const senderAfterMinor = senderBalanceMinor - amountMinor;
+    const balancesMinor = this.balancesMinor;
+    const code = transferRefusal(
+      sender, recipient, amountMinor, balancesMinor[sender] as number, balancesMinor[recipient] as number,
+    );
+    if (code !== "OK") {
+      const accounts = this.accounts as Account[];
+      const senderName = (accounts[sender] as Account).name;
+      const recipientName = (accounts[recipient] as Account).name;
+      throw transferError(code, senderName, recipientName, amountMinor, balancesMinor[sender] as number);
+    }
     const timeMs = this.clock();
+    this.applyTransfer(sender, recipient, amountMinor, timeMs);
+    return new Transaction(
+      this.journal.length, "transfer_out", (this.accounts[sender] as Account).name, amountMinor,
+      balancesMinor[sender] as number, (this.accounts[recipient] as Account).name, timeMs,
+    );
+  }
+
+  /**
+   * The non-throwing transfer, for callers that move money in bulk: returns "OK" when applied,
+   * else the refusal's code, and never allocates an error.
+   *
+   * @example if (bank.tryTransfer("Alice", "Bob", 25) === "INSUFFICIENT_FUNDS") { ... }
+   */
+  tryTransfer(senderName: string, recipientName: string, amount: AmountInput): TransferCode {
+    const sender = this.indexByName.get(senderName);
+    if (sender === undefined) return missingAccountCode(senderName);
+    const recipient = this.indexByName.get(recipientName);
+    if (recipient === undefined) return missingAccountCode(recipientName);
+    const amountMinor = tryParseAmount(amount);
+    if (amountMinor <= 0) return amountCode(amountMinor);
+    const code = transferRefusal(
+      sender, recipient, amountMinor, this.balancesMinor[sender] as number, this.balancesMinor[recipient] as number,
+    );
+    if (code === "OK") this.applyTransfer(sender, recipient, amountMinor, this.clock());
+    return code;
+  }
+
+  /**
+   * Many transfers in one call, in order. With `atomic` (the default) all are applied or none:
+   * each sees the balances left by the ones before it, and a refusal of any throws
+   * BatchRefusedError naming it. Without, each is applied or refused on its own.
+   */
+  transferBatch(transfers: readonly TransferInstruction[], options: BatchOptions = {}): BatchResult {
+    return this.idempotent(options, ["transferBatch", options.atomic, ...batchFingerprint(transfers)], () =>
+      runBatch(this, transfers, options.atomic ?? true),
+    );
+  }
+
+  /** The non-throwing form of `transferBatch`: one code per transfer ("OK" when applied). */
+  tryTransferBatch(transfers: readonly TransferInstruction[], options: BatchOptions = {}): TransferCode[] {
+    return this.idempotent(options, ["tryTransferBatch", options.atomic, ...batchFingerprint(transfers)], () =>
+      runBatchCodes(this, transfers, options.atomic ?? true),
+    );
+  }
+
+  /** @internal Applies a transfer already checked against the current balances. */
+  applyTransfer(sender: number, recipient: number, amountMinor: number, timeMs: number): void {
+    const senderAfterMinor = (this.balancesMinor[sender] as number) - amountMinor;
+    const recipientAfterMinor = (this.balancesMinor[recipient] as number) + amountMinor;
+    assert(senderAfterMinor >= 0 && recipientAfterMinor <= MAX_AMOUNT_MINOR, "transfer was checked");
     this.balancesMinor[sender] = senderAfterMinor;
     this.balancesMinor[recipient] = recipientAfterMinor;
     this.record(EntryKind.Transfer, amountMinor, timeMs, sender, senderAfterMinor, recipient, recipientAfterMinor);
-    return new Transaction(
-      this.journal.length, "transfer_out", (this.accounts[sender] as Account).name, amountMinor,
-      senderAfterMinor, (this.accounts[recipient] as Account).name, timeMs,
-    );
+  }
+
+  /** @internal The index of the account with this name, or undefined. */
+  findIndex(name: string): number | undefined {
+    return this.indexByName.get(name);
+  }
+
+  /** @internal The bank's clock, read once per operation or batch. */
+  now(): number {
+    return this.clock();
   }
 
   /** Appends an entry (NONE for a missing side) and links it into each side's history. */

@@ -19,6 +19,7 @@ export const ERROR_CODES = [
   "INVALID_NAME",
   "INVALID_ARGUMENT",
   "IDEMPOTENCY_KEY_REUSED",
+  "BATCH_REFUSED",
 ] as const;
 
 export type BankErrorCode = (typeof ERROR_CODES)[number];
@@ -129,5 +130,20 @@ export class IdempotencyKeyReusedError extends BankError {
   override readonly name = "IdempotencyKeyReusedError";
   constructor(readonly key: string) {
     super(`Idempotency key '${key}' was already used for a different request`);
+  }
+}
+
+/**
+ * An atomic batch was refused because one of its transfers was: nothing in the batch was applied.
+ * `index` is the refused transfer's 0-based position and `refusal` says why.
+ */
+export class BatchRefusedError extends BankError {
+  readonly code = "BATCH_REFUSED";
+  override readonly name = "BatchRefusedError";
+  constructor(
+    readonly index: number,
+    readonly refusal: BankError,
+  ) {
+    super(`Transfer ${index} of the batch was refused, so none was applied: ${refusal.message}`);
   }
 }

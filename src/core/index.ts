@@ -3,6 +3,12 @@
 export { Account } from "./account.js";
 export { AssertionError } from "./assert.js";
 export {
+  type BatchItemResult,
+  type BatchOptions,
+  type BatchResult,
+  type TransferInstruction,
+} from "./batch.js";
+export {
   Bank,
   type AccountPage,
   type AccountPageOptions,
@@ -16,6 +22,7 @@ export {
   AccountNotFoundError,
   BalanceLimitExceededError,
   BankError,
+  BatchRefusedError,
   DuplicateAccountError,
   ERROR_CODES,
   IdempotencyKeyReusedError,
@@ -36,13 +43,17 @@ export {
 } from "./idempotency.js";
 export * from "./limits.js";
 export {
+  AMOUNT_INVALID,
+  AMOUNT_NOT_POSITIVE,
   MAX_AMOUNT_MINOR,
   MINOR_PER_MAJOR,
   formatMinor,
   parseAmount,
   parseInitialBalance,
   toMajor,
+  tryParseAmount,
   type AmountInput,
 } from "./money.js";
-export { validateName } from "./name.js";
+export { nameProblem, validateName } from "./name.js";
+export { type TransferCode } from "./refusal.js";
 export { Transaction, type TransactionJson, type TransactionType } from "./transaction.js";

@@ -24,6 +24,11 @@ export type AmountInput = number | string;
 // other than a leading minus, which is parsed so that it can be refused with the right error.
 const DECIMAL_PATTERN = /^(-?)(\d{1,16})(?:\.(\d{1,2}))?$/;
 
+/** What `tryParseAmount` returns for an amount that is zero or negative. */
+export const AMOUNT_NOT_POSITIVE = 0;
+/** What `tryParseAmount` returns for an amount that is not exact money at all. */
+export const AMOUNT_INVALID = -1;
+
 /**
  * Parses an amount that must be strictly positive (deposit, withdrawal, transfer).
  *
@@ -31,14 +36,25 @@ const DECIMAL_PATTERN = /^(-?)(\d{1,16})(?:\.(\d{1,2}))?$/;
  * @throws NegativeAmountError for zero and negatives; InvalidAmountError for anything not exact.
  */
 export function parseAmount(input: unknown): number {
+  const minor = tryParseAmount(input);
+  if (minor > 0) return minor;
+  if (minor === AMOUNT_NOT_POSITIVE) throw new NegativeAmountError();
+  throw new InvalidAmountError(`Amount ${signedMinorOrReason(input) as string}`);
+}
+
+/**
+ * The non-throwing form of `parseAmount`, for bulk callers: minor units when the amount is valid,
+ * else AMOUNT_NOT_POSITIVE or AMOUNT_INVALID. It never allocates an error.
+ */
+export function tryParseAmount(input: unknown): number {
   // Fast path for the common case: a finite number with at most two decimals.
   if (typeof input === "number") {
     const minor = Math.round(input * MINOR_PER_MAJOR);
     if (minor > 0 && minor <= MAX_AMOUNT_MINOR && minor / MINOR_PER_MAJOR === input) return minor;
   }
-  const minor = parseSignedMinor(input, "Amount");
-  if (minor <= 0) throw new NegativeAmountError();
-  return minor;
+  const minor = signedMinorOrReason(input);
+  if (typeof minor === "string") return AMOUNT_INVALID;
+  return minor > 0 ? minor : AMOUNT_NOT_POSITIVE;
 }
 
 /**
@@ -47,45 +63,44 @@ export function parseAmount(input: unknown): number {
  * @example parseInitialBalance(100) === 10000; parseInitialBalance(0) === 0
  */
 export function parseInitialBalance(input: unknown): number {
-  const minor = parseSignedMinor(input, "Initial balance");
+  const minor = signedMinorOrReason(input);
+  if (typeof minor === "string") throw new InvalidAmountError(`Initial balance ${minor}`);
   if (minor < 0 || Object.is(minor, -0)) throw new NegativeInitialBalanceError();
   return minor;
 }
 
-/** Exact conversion of a number or decimal string to signed minor units, or a clear error. */
-function parseSignedMinor(input: unknown, what: string): number {
-  if (typeof input === "number") return numberToMinor(input, what);
-  if (typeof input === "string") return decimalToMinor(input, what);
-  throw new InvalidAmountError(`${what} must be a number or a decimal string`);
+/**
+ * Exact conversion of a number or decimal string to signed minor units, or the reason it is not
+ * money, worded to follow "Amount" or "Initial balance". Returning the reason instead of throwing
+ * keeps the bulk path free of exceptions.
+ */
+function signedMinorOrReason(input: unknown): number | string {
+  if (typeof input === "number") return numberToMinor(input);
+  if (typeof input === "string") return decimalToMinor(input);
+  return "must be a number or a decimal string";
 }
 
-function numberToMinor(input: number, what: string): number {
-  if (!Number.isFinite(input)) throw new InvalidAmountError(`${what} must be a finite number`);
-  if (Math.abs(input) > MAX_AMOUNT_MINOR / MINOR_PER_MAJOR) throw aboveLimit(what);
+function numberToMinor(input: number): number | string {
+  if (!Number.isFinite(input)) return "must be a finite number";
+  if (Math.abs(input) > MAX_AMOUNT_MINOR / MINOR_PER_MAJOR) return aboveLimit();
   const minor = Math.round(input * MINOR_PER_MAJOR);
   // The input must be exactly the double nearest to a two-decimal value; 0.001 or 1.005 are not.
-  if (minor / MINOR_PER_MAJOR !== input) {
-    throw new InvalidAmountError(`${what} must have at most 2 decimal places`);
-  }
-  // Math.round(-0.001 * 100) is -0, which the comparison above already refused; keep -0 as given.
+  if (minor / MINOR_PER_MAJOR !== input) return "must have at most 2 decimal places";
+  // Keep the sign of -0 so that an opening balance of -0 is refused like any negative.
   return Object.is(input, -0) ? -0 : minor;
 }
 
-function decimalToMinor(input: string, what: string): number {
+function decimalToMinor(input: string): number | string {
   const match = DECIMAL_PATTERN.exec(input);
-  if (match === null) {
-    throw new InvalidAmountError(
-      `${what} must be a decimal with at most 2 decimal places, like "25.50"`,
-    );
-  }
+  if (match === null) return 'must be a decimal with at most 2 decimal places, like "25.50"';
   const [, sign, whole, fraction = ""] = match as unknown as [string, string, string, string?];
   const magnitude = Number(whole) * MINOR_PER_MAJOR + Number(fraction.padEnd(2, "0"));
-  if (magnitude > MAX_AMOUNT_MINOR) throw aboveLimit(what);
+  if (magnitude > MAX_AMOUNT_MINOR) return aboveLimit();
   return sign === "-" ? -magnitude : magnitude;
 }
 
-function aboveLimit(what: string): InvalidAmountError {
-  return new InvalidAmountError(`${what} must not exceed ${formatMinor(MAX_AMOUNT_MINOR)}`);
+function aboveLimit(): string {
+  return `must not exceed ${formatMinor(MAX_AMOUNT_MINOR)}`;
 }
 
 /**

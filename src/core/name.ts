@@ -9,19 +9,26 @@ const CONTROL_CHARACTER = /\p{Cc}/u;
 /**
  * Checks an account name: a well-formed string of 1 to NAME_LENGTH_MAX code points with no control
  * characters. Names are case-sensitive and taken as they are (no trimming, no normalisation).
+ *
+ * @throws InvalidNameError saying what is wrong.
  */
 export function validateName(name: unknown): string {
-  if (typeof name !== "string") throw new InvalidNameError("Account name must be a string");
-  if (name.length === 0) throw new InvalidNameError("Account name cannot be empty");
+  const problem = nameProblem(name);
+  if (problem !== null) throw new InvalidNameError(problem);
+  return name as string;
+}
+
+/** What is wrong with a name, or null when it is valid. Never throws (for the bulk path). */
+export function nameProblem(name: unknown): string | null {
+  if (typeof name !== "string") return "Account name must be a string";
+  if (name.length === 0) return "Account name cannot be empty";
   // A code point takes at most two UTF-16 units, so only names near the limit need counting.
   if (name.length > NAME_LENGTH_MAX && codePointCount(name) > NAME_LENGTH_MAX) {
-    throw new InvalidNameError(`Account name cannot be longer than ${NAME_LENGTH_MAX} characters`);
+    return `Account name cannot be longer than ${NAME_LENGTH_MAX} characters`;
   }
-  if (!name.isWellFormed()) throw new InvalidNameError("Account name must be well-formed Unicode");
-  if (CONTROL_CHARACTER.test(name)) {
-    throw new InvalidNameError("Account name cannot contain control characters");
-  }
-  return name;
+  if (!name.isWellFormed()) return "Account name must be well-formed Unicode";
+  if (CONTROL_CHARACTER.test(name)) return "Account name cannot contain control characters";
+  return null;
 }
 
 function codePointCount(text: string): number {
