@@ -13,7 +13,7 @@ import {
   InsufficientFundsError,
   InvalidArgumentError,
 } from "./errors.js";
-import { IdempotencyStore, validateIdempotencyKey } from "./idempotency.js";
+import { IdempotencyStore, fingerprintOf, validateIdempotencyKey } from "./idempotency.js";
 import { EntryKind, Journal, NONE } from "./journal.js";
 import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from "./limits.js";
 import {
@@ -430,9 +430,9 @@ export class Bank {
   private idempotent<T>(options: OperationOptions | undefined, request: unknown[], operation: () => T): T {
     if (options?.idempotencyKey === undefined) return operation();
     const key = validateIdempotencyKey(options.idempotencyKey);
-    const lookup = this.outcomes.begin(key, fingerprint(request));
-    // Operations are synchronous, so a key is never seen pending here.
-    assert(lookup.kind !== "pending", "no operation is in flight between two synchronous calls");
+    const lookup = this.outcomes.begin(key, fingerprintOf(request));
+    // Operations are synchronous and a fingerprint is always given: never pending, never "done".
+    assert(lookup.kind !== "pending" && lookup.kind !== "done", "a key is settled between two calls");
     if (lookup.kind === "mismatch") throw new IdempotencyKeyReusedError(key);
     if (lookup.kind === "replay") {
       if (lookup.outcome.ok) return lookup.outcome.value as T;
@@ -482,9 +482,4 @@ function firstAfter(sorted: readonly Account[], name: string): number {
     else high = middle;
   }
   return low;
-}
-
-/** A request's identity for idempotency: each argument with its type, so 25.5 and "25.5" differ. */
-function fingerprint(request: unknown[]): string {
-  return request.map((part) => `${typeof part}:${String(part)}`).join("\u0000");
 }

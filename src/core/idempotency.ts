@@ -22,40 +22,55 @@ export function validateIdempotencyKey(key: unknown): string {
   return key;
 }
 
-/** What a key lookup found. */
+/** What a key lookup found. `done` answers a lookup made before the request's fingerprint was known. */
 export type IdempotencyLookup<T> =
   | { readonly kind: "new" }
   | { readonly kind: "pending" }
+  | { readonly kind: "done" }
   | { readonly kind: "replay"; readonly outcome: T }
   | { readonly kind: "mismatch" };
 
 interface Entry<T> {
-  readonly fingerprint: string;
+  fingerprint: string | undefined;
   readonly expiresAtMs: number;
   outcome: T | undefined;
   done: boolean;
+  bytes: number;
 }
 
-export interface IdempotencyStoreOptions {
+export interface IdempotencyStoreOptions<T> {
   clock?: () => number;
   ttlMs?: number;
   keysMax?: number;
+  /** Bounds the memory held by outcomes: `sizeOf` weighs one, `bytesMax` bounds their sum. */
+  sizeOf?: (outcome: T) => number;
+  bytesMax?: number;
 }
 
 /**
  * Outcomes by key, each with the fingerprint of the request that produced it. Keys expire after
- * `ttlMs`, and when more than `keysMax` are held the oldest go first.
+ * `ttlMs`; when more than `keysMax` keys, or more than `bytesMax` bytes of outcomes, are held, the
+ * oldest go first.
+ *
+ * A key is first reserved (`begin` answers `new`, the key is then pending), then completed with
+ * its outcome, or abandoned if the request ended without one. The fingerprint may be given at
+ * `begin` or, when the request is reserved before its body has arrived, later with `settle`.
  */
 export class IdempotencyStore<T> {
   private readonly entries = new Map<string, Entry<T>>();
   private readonly clock: () => number;
   private readonly ttlMs: number;
   private readonly keysMax: number;
+  private readonly sizeOf: ((outcome: T) => number) | undefined;
+  private readonly bytesMax: number;
+  private bytes = 0;
 
-  constructor(options: IdempotencyStoreOptions = {}) {
+  constructor(options: IdempotencyStoreOptions<T> = {}) {
     this.clock = options.clock ?? Date.now;
     this.ttlMs = options.ttlMs ?? IDEMPOTENCY_KEY_TTL_MS;
     this.keysMax = options.keysMax ?? IDEMPOTENCY_KEYS_MAX;
+    this.sizeOf = options.sizeOf;
+    this.bytesMax = options.bytesMax ?? Number.POSITIVE_INFINITY;
   }
 
   /** Number of keys held (pending and done). */
@@ -63,8 +78,17 @@ export class IdempotencyStore<T> {
     return this.entries.size;
   }
 
-  /** Looks a key up; a `new` answer also reserves the key as pending for this fingerprint. */
-  begin(key: string, fingerprint: string): IdempotencyLookup<T> {
+  /** Bytes of outcomes held, as weighed by `sizeOf` (0 without it). */
+  get outcomeBytes(): number {
+    return this.bytes;
+  }
+
+  /**
+   * Looks a key up. An unknown key is reserved as pending (answer `new`). A pending key answers
+   * `pending` whatever the fingerprint. A completed key answers `replay` or `mismatch` by
+   * fingerprint, or `done` when no fingerprint is given.
+   */
+  begin(key: string, fingerprint?: string): IdempotencyLookup<T> {
     this.expire();
     const entry = this.entries.get(key);
     if (entry === undefined) {
@@ -73,22 +97,40 @@ export class IdempotencyStore<T> {
         expiresAtMs: this.clock() + this.ttlMs,
         outcome: undefined,
         done: false,
+        bytes: 0,
       });
       this.evictOverflow();
       return { kind: "new" };
     }
-    if (entry.fingerprint !== fingerprint) return { kind: "mismatch" };
     if (!entry.done) return { kind: "pending" };
+    if (fingerprint === undefined) return { kind: "done" };
+    if (entry.fingerprint !== fingerprint) return { kind: "mismatch" };
     return { kind: "replay", outcome: entry.outcome as T };
   }
 
-  /** Records the outcome of the request that reserved the key. */
+  /** Gives a pending key reserved without a fingerprint the fingerprint of its request. */
+  settle(key: string, fingerprint: string): void {
+    const entry = this.entries.get(key);
+    if (entry !== undefined && !entry.done) entry.fingerprint = fingerprint;
+  }
+
+  /**
+   * Records the outcome of the request that reserved the key. A key whose fingerprint was never
+   * settled cannot be matched by a retry, so it is released instead of kept.
+   */
   complete(key: string, outcome: T): void {
     const entry = this.entries.get(key);
     // The key may have been evicted while pending; the outcome is then simply not kept.
     if (entry === undefined || entry.done) return;
+    if (entry.fingerprint === undefined) {
+      this.entries.delete(key);
+      return;
+    }
     entry.outcome = outcome;
     entry.done = true;
+    entry.bytes = this.sizeOf?.(outcome) ?? 0;
+    this.bytes += entry.bytes;
+    this.evictOverflow();
   }
 
   /** Releases a pending key whose request ended without an outcome, so it can be tried again. */
@@ -102,14 +144,48 @@ export class IdempotencyStore<T> {
     const nowMs = this.clock();
     for (const [key, entry] of this.entries) {
       if (entry.expiresAtMs > nowMs) return;
-      this.entries.delete(key);
+      this.remove(key, entry);
     }
   }
 
   private evictOverflow(): void {
-    for (const key of this.entries.keys()) {
-      if (this.entries.size <= this.keysMax) return;
-      this.entries.delete(key);
+    for (const [key, entry] of this.entries) {
+      if (this.entries.size <= this.keysMax && this.bytes <= this.bytesMax) return;
+      this.remove(key, entry);
     }
   }
+
+  private remove(key: string, entry: Entry<T>): void {
+    this.entries.delete(key);
+    this.bytes -= entry.bytes;
+  }
+}
+
+/**
+ * A compact identity for a request made of `parts`: each part with its type (so 25.5 and "25.5"
+ * differ), and, past a few hundred characters, two independent 53-bit hashes in place of the text,
+ * so that a key remembered for a large batch costs bytes, not kilobytes.
+ */
+export function fingerprintOf(parts: readonly unknown[]): string {
+  const text = parts.map((part) => `${typeof part}:${String(part)}`).join("\u0000");
+  if (text.length <= FINGERPRINT_TEXT_MAX) return text;
+  return `#${text.length}:${hash53(text, 0x9e3779b9).toString(36)}:${hash53(text, 0x85ebca6b).toString(36)}`;
+}
+
+const FINGERPRINT_TEXT_MAX = 512;
+
+// cyrb53: a fast, well-mixed 53-bit string hash (public domain). Not cryptographic: the caller of
+// the library owns both requests, so only accidental collisions matter, and two seeds make those
+// about 2^-106 likely.
+function hash53(text: string, seed: number): number {
+  let h1 = 0xdeadbeef ^ seed;
+  let h2 = 0x41c6ce57 ^ seed;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ unit, 2654435761);
+    h2 = Math.imul(h2 ^ unit, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
 }

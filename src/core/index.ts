@@ -37,6 +37,7 @@ export {
 } from "./errors.js";
 export {
   IdempotencyStore,
+  fingerprintOf,
   validateIdempotencyKey,
   type IdempotencyLookup,
   type IdempotencyStoreOptions,
