@@ -71,6 +71,16 @@ export class IdempotencyStore<T> {
     this.keysMax = options.keysMax ?? IDEMPOTENCY_KEYS_MAX;
     this.sizeOf = options.sizeOf;
     this.bytesMax = options.bytesMax ?? Number.POSITIVE_INFINITY;
+    // A zero, negative or NaN bound would silently turn idempotency off: refuse it instead.
+    if (!Number.isSafeInteger(this.keysMax) || this.keysMax < 1) {
+      throw new InvalidArgumentError("Idempotency keys max must be a positive integer");
+    }
+    if (!Number.isFinite(this.ttlMs) || this.ttlMs <= 0) {
+      throw new InvalidArgumentError("Idempotency key time to live must be a positive number of milliseconds");
+    }
+    if (!(this.bytesMax > 0)) {
+      throw new InvalidArgumentError("Idempotency outcome bytes max must be positive");
+    }
   }
 
   /** Number of keys held (pending and done). */

@@ -1,6 +1,6 @@
 // The append-only journal: every transaction the bank ever recorded, stored as columns of typed
-// arrays (49 bytes an entry) in fixed-size chunks, so that memory grows smoothly and nothing is
-// copied once a chunk is full. Each entry links back to the previous entry of each account it
+// arrays (49 bytes an entry) in chunks of 65,536 entries, so that memory grows smoothly and a full
+// chunk is never copied. Each entry links back to the previous entry of each account it
 // touches, which gives every account its own history without a second index.
 
 import { assert } from "./assert.js";
@@ -21,8 +21,13 @@ export const NONE = 0xffff_ffff;
 const CHUNK_BITS = 16;
 const CHUNK_SIZE = 1 << CHUNK_BITS;
 const CHUNK_MASK = CHUNK_SIZE - 1;
-/** The first chunk starts small and doubles up to CHUNK_SIZE, so that a small bank stays small. */
-const FIRST_CHUNK_CAPACITY = 256;
+/**
+ * A chunk's arrays start small and grow by a quarter (copying) until they reach CHUNK_SIZE, and a new
+ * chunk starts at a quarter of the entries so far: the unused room is then never more than a
+ * quarter of the journal, so an entry costs at most 49 * 1.25 bytes at any size, and once the
+ * journal is large, chunks are born full-size and nothing is copied any more.
+ */
+const CHUNK_CAPACITY_MIN = 256;
 /** Positions are Uint32 and NONE is reserved: the journal holds at most this many entries. */
 export const JOURNAL_ENTRIES_MAX = NONE - 1;
 
@@ -74,7 +79,7 @@ export const ENTRY_BYTES = 1 + 8 * 4 + 4 * 4;
  * Only `Bank` writes to it, always after validation, so every append is already known to be valid.
  */
 export class Journal {
-  private readonly chunks: Chunk[] = [new Chunk(FIRST_CHUNK_CAPACITY)];
+  private readonly chunks: Chunk[] = [new Chunk(CHUNK_CAPACITY_MIN)];
   private tail: Chunk = this.chunks[0] as Chunk;
   private tailOffset = 0;
   /** Number of entries. */
@@ -110,11 +115,12 @@ export class Journal {
   private makeRoom(): void {
     assert(this.length < JOURNAL_ENTRIES_MAX, "journal is full");
     if (this.tail.capacity < CHUNK_SIZE) {
-      // Only the first chunk is ever smaller than CHUNK_SIZE.
-      this.tail = this.tail.grown(this.tail.capacity * 2);
-      this.chunks[0] = this.tail;
+      // The tail chunk still covers CHUNK_SIZE positions; only its arrays are short. Grow them.
+      this.tail = this.tail.grown(Math.min(CHUNK_SIZE, Math.ceil(this.tail.capacity * 1.25)));
+      this.chunks[this.chunks.length - 1] = this.tail;
     } else {
-      this.tail = new Chunk(CHUNK_SIZE);
+      const quarter = Math.ceil(this.length / 4);
+      this.tail = new Chunk(Math.min(CHUNK_SIZE, Math.max(CHUNK_CAPACITY_MIN, quarter)));
       this.chunks.push(this.tail);
       this.tailOffset = 0;
     }
