@@ -1,0 +1,64 @@
+// The `bank` command: argv to actions. `serve` runs the HTTP server, `repl` opens a REPL. The
+// program is built from its dependencies so tests drive it in-process.
+
+import { Command, InvalidArgumentError } from "commander";
+import {
+  closeOnSignals,
+  parsePort,
+  resolveServerOptions,
+  startServer,
+  type SignalSource,
+} from "../http/server.js";
+import { startBankRepl } from "./repl.js";
+
+/** What the commands act on; `process` and the real server and REPL unless a test says otherwise. */
+export interface ProgramDeps {
+  env: NodeJS.ProcessEnv;
+  signals: SignalSource;
+  startServer: typeof startServer;
+  startRepl: () => unknown;
+}
+
+function portOption(text: string): number {
+  try {
+    return parsePort(text);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/**
+ * Builds the `bank` program.
+ *
+ * @example
+ * await buildProgram().parseAsync(["serve", "--port", "8080"], { from: "user" });
+ */
+export function buildProgram(overrides: Partial<ProgramDeps> = {}): Command {
+  const deps: ProgramDeps = { env: process.env, signals: process, startServer, startRepl: startBankRepl, ...overrides };
+  const program = new Command("bank").description("An exact, in-memory bank: a REST server and a REPL");
+
+  program
+    .command("serve")
+    .description("Serve the REST API (docs at /docs); HOST, PORT and LOG_LEVEL are read from the environment")
+    .option("--host <host>", "address to listen on (default: HOST or 127.0.0.1)")
+    .option("--port <port>", "port to listen on, 0 for any free one (default: PORT or 8000)", portOption)
+    .action(async (flags: { host?: string; port?: number }, command: Command) => {
+      let app;
+      try {
+        ({ app } = await deps.startServer(resolveServerOptions(deps.env, flags)));
+      } catch (error) {
+        // A bad PORT or LOG_LEVEL, or a port in use: one line, not a stack trace.
+        command.error(`error: ${(error as Error).message}`);
+      }
+      await closeOnSignals(app, deps.signals);
+    });
+
+  program
+    .command("repl")
+    .description("Open a Node REPL with Bank, the errors and the money helpers loaded, and a `bank` ready")
+    .action(() => {
+      deps.startRepl();
+    });
+
+  return program;
+}

@@ -1,0 +1,75 @@
+// Builds the HTTP application around a bank: options, validation, errors, docs and routes. It
+// never listens; server.ts does, and tests use `app.inject()`.
+
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerOptions,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from "fastify";
+import { Bank } from "../core/index.js";
+import { handleFrameworkError, registerErrorHandlers } from "./errors.js";
+import { BODY_LIMIT_BYTES, PATH_PARAM_LENGTH_MAX } from "./limits.js";
+import { registerOpenApi } from "./openapi.js";
+import { registerAccountRoutes } from "./routes/accounts.js";
+import { registerCashRoutes } from "./routes/cash.js";
+import { registerHealthRoutes } from "./routes/health.js";
+import { registerHistoryRoutes } from "./routes/history.js";
+import { registerTransferRoutes } from "./routes/transfers.js";
+import { createValidatorCompiler, formatValidationErrors } from "./validation.js";
+
+/** The app with TypeBox types for request and reply, as the route modules receive it. */
+export type BankApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+export interface AppOptions {
+  /** The bank to serve; a new, empty one unless given. */
+  bank?: Bank;
+  /** Fastify's logger option: false (the default, quiet for tests), true, or pino options. */
+  logger?: FastifyServerOptions["logger"];
+}
+
+/**
+ * Builds the app without listening.
+ *
+ * @example
+ * const app = buildApp({ bank: new Bank() });
+ * const response = await app.inject({ method: "GET", url: "/health" });
+ */
+export function buildApp(options: AppOptions = {}): BankApp {
+  const bank = options.bank ?? new Bank();
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: BODY_LIMIT_BYTES,
+    routerOptions: { maxParamLength: PATH_PARAM_LENGTH_MAX },
+    frameworkErrors: handleFrameworkError,
+    schemaErrorFormatter: formatValidationErrors,
+    // While closing, requests on connections already open are served as usual (and those
+    // connections dropped once idle, see server.ts) instead of getting a 503 in another shape.
+    return503OnClosing: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(createValidatorCompiler());
+  // Only JSON bodies are accepted: without this, text/plain would be parsed and reach validation.
+  app.removeContentTypeParser("text/plain");
+  registerErrorHandlers(app);
+  registerOpenApi(app);
+  // Routes go in a plugin so that they are added after the OpenAPI generator has loaded.
+  app.register((routes: BankApp, _options, done) => {
+    registerHealthRoutes(routes);
+    registerAccountRoutes(routes, bank);
+    registerCashRoutes(routes, bank);
+    registerTransferRoutes(routes, bank);
+    registerHistoryRoutes(routes, bank);
+    done();
+  });
+  return app;
+}

@@ -1,0 +1,30 @@
+// Account routes: open one (POST /accounts), list them (GET /accounts), read one (GET /accounts/{name}).
+// The seed's clients post to "/accounts/", so both spellings are served; the OpenAPI document shows one.
+
+import type { Bank } from "../../core/index.js";
+import type { BankApp } from "../app.js";
+import { accountBody } from "../representations.js";
+import { createAccountSchema, getAccountSchema, listAccountsSchema } from "../schemas/accounts.js";
+
+/** Registers the account routes of `bank`. */
+export function registerAccountRoutes(app: BankApp, bank: Bank): void {
+  for (const url of ["/accounts", "/accounts/"]) {
+    const hide = url.endsWith("/");
+
+    app.post(url, { schema: { ...createAccountSchema, hide } }, (request, reply) => {
+      const { name, initial_balance } = request.body;
+      const account = bank.createAccount(name, initial_balance);
+      reply.code(201).header("location", `/accounts/${encodeURIComponent(name)}`);
+      return { ...accountBody(account), message: `Account '${name}' created.` };
+    });
+
+    app.get(url, { schema: { ...listAccountsSchema, hide } }, (request) => {
+      const page = bank.listAccountPage(request.query);
+      return { accounts: page.accounts.map(accountBody), next_after: page.nextAfter };
+    });
+  }
+
+  app.get("/accounts/:name", { schema: getAccountSchema }, (request) =>
+    accountBody(bank.getAccount(request.params.name)),
+  );
+}

@@ -1,0 +1,63 @@
+// Schemas of the account routes: open an account, list accounts a page at a time, read one.
+
+import { Type, type Static } from "typebox";
+import { NAME_LENGTH_MAX } from "../../core/index.js";
+import { AccountBody, Amount, AmountInput, Name, NameParams, Nullable, PageLimit, problemResponses } from "./common.js";
+
+/** `POST /accounts`: the seed's body. */
+export const CreateAccountRequest = Type.Object(
+  {
+    name: Name,
+    initial_balance: AmountInput("Opening balance, zero or more"),
+  },
+  { additionalProperties: false },
+);
+export type CreateAccountRequest = Static<typeof CreateAccountRequest>;
+
+const CreatedAccount = Type.Object({
+  name: Name,
+  balance: Amount,
+  message: Type.String({ examples: ["Account 'alice' created."] }),
+});
+
+/** Route schema of `POST /accounts`. */
+export const createAccountSchema = {
+  summary: "Open an account",
+  tags: ["accounts"],
+  body: CreateAccountRequest,
+  response: {
+    201: { description: "The new account; its URL is in the Location header", ...CreatedAccount },
+    ...problemResponses(400, 409, 413, 415),
+  },
+};
+
+const ListAccountsQuery = Type.Object(
+  {
+    limit: Type.Optional(PageLimit),
+    after: Type.Optional(
+      Type.String({ maxLength: NAME_LENGTH_MAX, description: "Start after this name (from `next_after`)" }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const AccountList = Type.Object({
+  accounts: Type.Array(AccountBody, { description: "Sorted by name (UTF-16 code unit order)" }),
+  next_after: Nullable(Type.String({ description: "Pass as `after` for the next page; null on the last" })),
+});
+
+/** Route schema of `GET /accounts`. */
+export const listAccountsSchema = {
+  summary: "List accounts, sorted by name, a page at a time",
+  tags: ["accounts"],
+  querystring: ListAccountsQuery,
+  response: { 200: { description: "One page of accounts", ...AccountList }, ...problemResponses(400) },
+};
+
+/** Route schema of `GET /accounts/{name}`. */
+export const getAccountSchema = {
+  summary: "Read an account's balance",
+  tags: ["accounts"],
+  params: NameParams,
+  response: { 200: { description: "The account", ...AccountBody }, ...problemResponses(400, 404) },
+};

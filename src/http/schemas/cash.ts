@@ -1,0 +1,34 @@
+// Schemas of deposits and withdrawals: money into or out of one account.
+
+import { Type, type Static } from "typebox";
+import { Amount, AmountInput, Name, NameParams, problemResponses, TransactionBody } from "./common.js";
+
+/** Body of `POST /accounts/{name}/deposits` and `/withdrawals`: the seed's. */
+export const CashRequest = Type.Object({ amount: AmountInput("Amount, more than zero") }, { additionalProperties: false });
+export type CashRequest = Static<typeof CashRequest>;
+
+const CashResult = Type.Object({
+  name: Name,
+  balance: Amount,
+  transaction: TransactionBody,
+  message: Type.String({ examples: ["25.50 deposited to dan"] }),
+});
+
+function cashSchema(summary: string, result: string) {
+  return {
+    summary,
+    tags: ["accounts"],
+    params: NameParams,
+    body: CashRequest,
+    response: { 200: { description: result, ...CashResult }, ...problemResponses(400, 404, 413, 415) },
+  };
+}
+
+/** Route schema of `POST /accounts/{name}/deposits`. */
+export const depositSchema = cashSchema("Deposit money", "The new balance and the deposit");
+
+/** Route schema of `POST /accounts/{name}/withdrawals`. */
+export const withdrawalSchema = cashSchema(
+  "Withdraw money; never below zero",
+  "The new balance and the withdrawal",
+);

@@ -1,0 +1,12 @@
+// Schema of the liveness probe.
+
+import { Type } from "typebox";
+
+/** Route schema of `GET /health`. */
+export const healthSchema = {
+  summary: "Liveness: the server is up",
+  tags: ["health"],
+  response: {
+    200: { description: "The server answers", ...Type.Object({ status: Type.Literal("ok") }) },
+  },
+};

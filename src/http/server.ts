@@ -1,0 +1,98 @@
+// Runs the app on a socket: reads HOST, PORT and LOG_LEVEL, listens, logs where the API and its
+// docs are, and closes gracefully on SIGINT/SIGTERM (requests in flight finish first).
+
+import type { Bank } from "../core/index.js";
+import { buildApp, type BankApp } from "./app.js";
+import { DOCS_PATH } from "./openapi.js";
+
+/** Where and how loudly to serve. */
+export interface ServerOptions {
+  host: string;
+  port: number;
+  /** A pino level: "info" logs a line per request; "warn" and above do not. */
+  logLevel: string;
+  bank?: Bank;
+}
+
+export const DEFAULT_HOST = "127.0.0.1";
+export const DEFAULT_PORT = 8000;
+export const DEFAULT_LOG_LEVEL = "info";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
+
+/** Parses a TCP port (0 asks the system for a free one); throws a clear error otherwise. */
+export function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d{1,5}$/.test(text) || port > 65535) {
+    throw new Error(`Port must be an integer from 0 to 65535, not '${text}'`);
+  }
+  return port;
+}
+
+/** Checks a log level name; throws a clear error naming the valid ones otherwise. */
+export function parseLogLevel(text: string): string {
+  if (!LOG_LEVELS.includes(text)) {
+    throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, not '${text}'`);
+  }
+  return text;
+}
+
+/**
+ * Server options: `overrides` (command-line flags) first, then HOST, PORT and LOG_LEVEL from
+ * `env`, then the defaults. Throws a clear error for a bad port or log level.
+ */
+export function resolveServerOptions(
+  env: NodeJS.ProcessEnv,
+  overrides: { host?: string; port?: number } = {},
+): ServerOptions {
+  return {
+    host: overrides.host ?? (env.HOST || DEFAULT_HOST),
+    port: overrides.port ?? (env.PORT ? parsePort(env.PORT) : DEFAULT_PORT),
+    logLevel: parseLogLevel(env.LOG_LEVEL || DEFAULT_LOG_LEVEL),
+  };
+}
+
+/**
+ * Builds the app and listens. Resolves with the app and its base URL once it accepts requests.
+ *
+ * @example
+ * const { app, url } = await startServer({ host: "127.0.0.1", port: 0, logLevel: "warn" });
+ */
+export async function startServer(options: ServerOptions): Promise<{ app: BankApp; url: string }> {
+  const app = buildApp({
+    logger: { level: options.logLevel },
+    ...(options.bank !== undefined && { bank: options.bank }),
+  });
+  const url = await app.listen({ host: options.host, port: options.port });
+  app.log.info(`Bank API at ${url}, docs at ${url}${DOCS_PATH}`);
+  return { app, url };
+}
+
+/** The part of `process` that signal handling needs; tests pass an EventEmitter. */
+export interface SignalSource {
+  once(signal: NodeJS.Signals, listener: () => void): unknown;
+  removeListener(signal: NodeJS.Signals, listener: () => void): unknown;
+}
+
+// How often a closing server drops keep-alive connections that have gone idle. Node closes the
+// idle ones once, when closing starts; a connection whose request was in flight goes idle later
+// and would otherwise hold the close open until its keep-alive timeout.
+const IDLE_CONNECTION_SWEEP_MS = 50;
+
+/**
+ * Closes `app` on the first SIGINT or SIGTERM: it stops accepting connections and lets requests
+ * in flight finish. The listeners are then removed, so a second signal stops the process at once.
+ * Resolves when the app is closed.
+ */
+export function closeOnSignals(app: BankApp, signals: SignalSource): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const names: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+    const onSignal = (): void => {
+      for (const name of names) signals.removeListener(name, onSignal);
+      app.log.info("Closing: finishing requests in flight");
+      const sweep = setInterval(() => app.server.closeIdleConnections(), IDLE_CONNECTION_SWEEP_MS);
+      app.close().then(resolve, reject).finally(() => clearInterval(sweep));
+    };
+    for (const name of names) signals.once(name, onSignal);
+  });
+}

@@ -1,0 +1,63 @@
+// The built `bank` command as a user runs it (node dist/cli/main.js, after `npm run build`):
+// it serves, logs where, logs requests at info, and exits cleanly on SIGTERM and SIGINT.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+
+const MAIN = new URL("../../dist/cli/main.js", import.meta.url).pathname;
+
+beforeAll(() => {
+  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` before these tests`);
+});
+
+/** Starts `bank serve` on a free port and resolves with its URL once it has logged it. */
+function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [MAIN, "serve", "--port", "0"], {
+    env: { ...process.env, HOST: "127.0.0.1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.on("exit", (code) => reject(new Error(`bank serve exited with ${code}: ${output}`)));
+    child.stdout?.on("data", () => {
+      const match = /Bank API at (http:\/\/[\d.:]+), docs at \1\/docs/.exec(output);
+      if (match) resolve({ child, url: match[1] as string, output: () => output });
+    });
+  });
+}
+
+function exitCode(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+}
+
+describe("node dist/cli/main.js", () => {
+  it("keeps its shebang, so `bank` runs as a command once installed", () => {
+    expect(readFileSync(MAIN, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
+  });
+
+  it.each(["SIGTERM", "SIGINT"] as const)("serves, logs each request at info, and exits 0 on %s", async (signal) => {
+    const { child, url, output } = await serve({ LOG_LEVEL: "info" });
+    const created = await fetch(`${url}/accounts`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "alice", initial_balance: 1 }),
+    });
+    expect(created.status).toBe(201);
+    const exited = exitCode(child);
+    child.kill(signal);
+    expect(await exited).toBe(0);
+    expect(output()).toContain('"msg":"request completed"');
+    expect(output()).toContain("Closing: finishing requests in flight");
+  });
+
+  it("when PORT is not a port, exits 1 with one line", async () => {
+    const child = spawn(process.execPath, [MAIN, "serve"], { env: { ...process.env, PORT: "abc" }, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await exitCode(child)).toBe(1);
+    expect(stderr).toBe("error: Port must be an integer from 0 to 65535, not 'abc'\n");
+  });
+});

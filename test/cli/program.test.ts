@@ -1,0 +1,89 @@
+// The `bank` program driven in-process: `serve` resolves flags over the environment, starts the
+// server and closes it on a signal; `repl` opens the REPL; bad options fail with one clear line.
+
+import { EventEmitter } from "node:events";
+import { describe, expect, it, vi } from "vitest";
+import type { BankApp } from "../../src/http/app.js";
+import { startServer, type ServerOptions } from "../../src/http/server.js";
+import { buildProgram } from "../../src/cli/program.js";
+
+/** A program whose commander output and exits are captured instead of reaching the process. */
+function programFor(deps: Parameters<typeof buildProgram>[0]) {
+  const errors: string[] = [];
+  const program = buildProgram(deps).exitOverride();
+  for (const command of [program, ...program.commands]) {
+    command.exitOverride().configureOutput({ writeErr: (text) => errors.push(text), writeOut: () => undefined });
+  }
+  return { program, errors };
+}
+
+describe("bank serve", () => {
+  it("when flags are given, they override HOST and PORT, and the server closes on SIGTERM", async () => {
+    const signals = new EventEmitter();
+    let started: { app: BankApp; url: string } | undefined;
+    const spy = vi.fn(async (options: ServerOptions) => {
+      started = await startServer({ ...options, logLevel: "silent" });
+      return started;
+    });
+    const { program } = programFor({ env: { HOST: "0.0.0.0", PORT: "1" }, signals, startServer: spy });
+
+    const running = program.parseAsync(["serve", "--host", "127.0.0.1", "--port", "0"], { from: "user" });
+    await vi.waitFor(() => expect(started).toBeDefined());
+    expect(spy).toHaveBeenCalledWith({ host: "127.0.0.1", port: 0, logLevel: "info" });
+    expect((await fetch(`${started?.url}/health`)).status).toBe(200);
+
+    signals.emit("SIGTERM");
+    await running;
+    await expect(fetch(`${started?.url}/health`)).rejects.toThrow();
+  });
+
+  it("when no flags are given, reads HOST, PORT and LOG_LEVEL from the environment", async () => {
+    const fakeStart = vi.fn(async () => ({ app: { close: async () => undefined, log: { info: () => undefined } } as unknown as BankApp, url: "" }));
+    const signals = new EventEmitter();
+    const { program } = programFor({ env: { HOST: "::1", PORT: "9001", LOG_LEVEL: "warn" }, signals, startServer: fakeStart });
+    const running = program.parseAsync(["serve"], { from: "user" });
+    await vi.waitFor(() => expect(fakeStart).toHaveBeenCalledWith({ host: "::1", port: 9001, logLevel: "warn" }));
+    signals.emit("SIGINT");
+    await running;
+  });
+
+  it("when --port is not a port, fails with a clear message before starting anything", async () => {
+    const fakeStart = vi.fn();
+    const { program, errors } = programFor({ env: {}, startServer: fakeStart });
+    await expect(program.parseAsync(["serve", "--port", "http"], { from: "user" })).rejects.toThrow();
+    expect(errors.join("")).toContain("Port must be an integer from 0 to 65535, not 'http'");
+    expect(fakeStart).not.toHaveBeenCalled();
+  });
+
+  it("when the server cannot start, fails with one line naming the cause", async () => {
+    const fakeStart = vi.fn(async () => {
+      throw new Error("listen EADDRINUSE: address already in use 127.0.0.1:8000");
+    });
+    const { program, errors } = programFor({ env: {}, startServer: fakeStart });
+    await expect(program.parseAsync(["serve"], { from: "user" })).rejects.toThrow();
+    expect(errors.join("")).toBe("error: listen EADDRINUSE: address already in use 127.0.0.1:8000\n");
+  });
+
+  it("when LOG_LEVEL is not a level, fails with one line naming the valid ones", async () => {
+    const { program, errors } = programFor({ env: { LOG_LEVEL: "chatty" }, startServer: vi.fn() });
+    await expect(program.parseAsync(["serve"], { from: "user" })).rejects.toThrow();
+    expect(errors.join("")).toMatch(/^error: LOG_LEVEL must be one of .*, not 'chatty'\n$/);
+  });
+});
+
+describe("bank repl", () => {
+  it("opens the REPL", async () => {
+    const startRepl = vi.fn();
+    const { program } = programFor({ startRepl });
+    await program.parseAsync(["repl"], { from: "user" });
+    expect(startRepl).toHaveBeenCalledOnce();
+  });
+});
+
+describe("bank", () => {
+  it("when run without a command, shows the commands", async () => {
+    const { program, errors } = programFor({});
+    await expect(program.parseAsync([], { from: "user" })).rejects.toThrow();
+    expect(errors.join("")).toMatch(/serve[\s\S]*repl/);
+  });
+});

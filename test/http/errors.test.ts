@@ -1,0 +1,146 @@
+// One test per error code at the HTTP level: each core refusal and each problem the HTTP layer
+// raises, with its status, problem type and detail; and 5xx answers that reveal nothing inside.
+
+import { Writable } from "node:stream";
+import { describe, expect, it } from "vitest";
+import {
+  AssertionError,
+  Bank,
+  BatchRefusedError,
+  ERROR_CODES,
+  IdempotencyKeyReusedError,
+  InsufficientFundsError,
+  MAX_AMOUNT_MINOR,
+  type BankErrorCode,
+} from "../../src/index.js";
+import { buildApp, type BankApp } from "../../src/http/app.js";
+import { BANK_PROBLEMS, HTTP_PROBLEMS, problemFor } from "../../src/http/errors.js";
+import { BODY_LIMIT_BYTES } from "../../src/http/limits.js";
+import { appWith, expectProblem, request, type JsonResponse } from "./helpers.js";
+
+type Case = [code: string, status: number, send: (app: BankApp) => Promise<JsonResponse>, detail: string | RegExp];
+
+// An app whose extra route throws `error`: for refusals no route of this API raises yet.
+function appThrowing(error: unknown, logs?: string[]): BankApp {
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs?.push(chunk.toString());
+      done();
+    },
+  });
+  const app = buildApp({ logger: { level: "error", stream } });
+  app.get("/throw", () => {
+    throw error;
+  });
+  return app;
+}
+
+const maxBalance = MAX_AMOUNT_MINOR / 100;
+
+const bankCases: Case[] = [
+  ["INSUFFICIENT_FUNDS", 400, (app) => request(app, "POST", "/accounts/rich/withdrawals", { amount: maxBalance }),
+    "Cannot withdraw 1000000000000.00; balance is only 100.00"],
+  ["ACCOUNT_NOT_FOUND", 404, (app) => request(app, "GET", "/accounts/x"), "Account 'x' not found"],
+  ["NEGATIVE_AMOUNT", 400, (app) => request(app, "POST", "/accounts/rich/deposits", { amount: 0 }), "Amount must be positive"],
+  ["INVALID_AMOUNT", 400, (app) => request(app, "POST", "/accounts/rich/deposits", { amount: 1.005 }),
+    "Amount must have at most 2 decimal places"],
+  ["NEGATIVE_INITIAL_BALANCE", 400, (app) => request(app, "POST", "/accounts", { name: "n", initial_balance: -10 }),
+    "Initial balance cannot be negative"],
+  ["BALANCE_LIMIT_EXCEEDED", 400, (app) => request(app, "POST", "/accounts/full/deposits", { amount: 0.01 }),
+    "Balance of 'full' cannot exceed 1000000000000.00"],
+  ["ACCOUNT_EXISTS", 409, (app) => request(app, "POST", "/accounts", { name: "rich", initial_balance: 1 }), "Account already exists"],
+  ["SAME_ACCOUNT", 400, (app) => request(app, "POST", "/transfers", { sender: "rich", recipient: "rich", amount: 1 }),
+    "Cannot transfer to the same account"],
+  ["INVALID_NAME", 400, (app) => request(app, "POST", "/accounts", { name: "tab\there", initial_balance: 1 }),
+    "Account name cannot contain control characters"],
+  ["INVALID_ARGUMENT", 400, (app) => request(app, "GET", "/accounts/rich/history?before=999"),
+    "Cursor 999 is not a transaction of account 'rich'"],
+  ["IDEMPOTENCY_KEY_REUSED", 422, () => request(appThrowing(new IdempotencyKeyReusedError("k-1")), "GET", "/throw"),
+    "Idempotency key 'k-1' was already used for a different request"],
+  ["BATCH_REFUSED", 400,
+    () => request(appThrowing(new BatchRefusedError(3, new InsufficientFundsError("a", 500, 100))), "GET", "/throw"),
+    "Transfer 3 of the batch was refused, so none was applied: Cannot withdraw 5.00; balance is only 1.00"],
+];
+
+const httpCases: Case[] = [
+  ["INVALID_REQUEST", 400, (app) => request(app, "POST", "/accounts", { name: "n" }),
+    "body must have required property 'initial_balance'"],
+  ["MALFORMED_JSON", 400, (app) => request(app, "POST", "/accounts", '{"name": "n",'),
+    "Body is not valid JSON but content-type is set to 'application/json'"],
+  ["BAD_REQUEST", 400, (app) => request(app, "GET", "/accounts/%E0%A4%A"), "The URL is not valid percent-encoded UTF-8"],
+  ["ROUTE_NOT_FOUND", 404, (app) => request(app, "GET", "/nowhere"), "Route GET /nowhere not found"],
+  ["BODY_TOO_LARGE", 413,
+    (app) => request(app, "POST", "/accounts", { name: "n", initial_balance: 1, pad: "x".repeat(BODY_LIMIT_BYTES) }),
+    "Request body is too large"],
+  ["URI_TOO_LONG", 414, (app) => request(app, "GET", `/accounts/${"a".repeat(10_000)}`),
+    /^A path parameter is longer than \d+ characters$/],
+  ["UNSUPPORTED_MEDIA_TYPE", 415, (app) => request(app, "POST", "/accounts", "name=n", { "content-type": "text/plain" }),
+    "Unsupported Media Type"],
+  ["INTERNAL_ERROR", 500, () => request(appThrowing(new Error("secret")), "GET", "/throw"),
+    "The server failed to handle this request; the error has been logged"],
+];
+
+describe("every error code, over HTTP", () => {
+  it("covers every code of the core and of the HTTP layer, with its declared status", () => {
+    expect(bankCases.map(([code]) => code).sort()).toEqual([...ERROR_CODES].sort());
+    expect(httpCases.map(([code]) => code).sort()).toEqual(Object.keys(HTTP_PROBLEMS).sort());
+    for (const [code, status] of bankCases) expect(BANK_PROBLEMS[code as BankErrorCode].status).toBe(status);
+  });
+
+  it.each([...bankCases, ...httpCases])("%s is answered with %i and a problem naming it", async (code, status, send, detail) => {
+    const bank = new Bank();
+    bank.createAccount("rich", 100);
+    bank.createAccount("full", maxBalance);
+    const app = buildApp({ bank });
+    const response = await send(app);
+    expect(expectProblem(response, status, code)).toMatch(detail);
+    const known = BANK_PROBLEMS[code as BankErrorCode] ?? HTTP_PROBLEMS[code as keyof typeof HTTP_PROBLEMS];
+    expect((response.body as { type: string }).type).toBe(`/problems/${known.slug}`);
+    expect(bank.getAccount("rich").balance).toBe(100);
+    expect(bank.getAccount("full").balance).toBe(maxBalance);
+    expect(bank.transactionCount).toBe(2);
+  });
+});
+
+describe("server errors", () => {
+  it("when a route fails with an unexpected error, answers 500 without its message and logs it", async () => {
+    const logs: string[] = [];
+    const response = await request(appThrowing(new Error("database password is hunter2"), logs), "GET", "/throw");
+    expectProblem(response, 500, "INTERNAL_ERROR");
+    expect(response.text).not.toContain("hunter2");
+    expect(logs.join("")).toContain("hunter2");
+  });
+
+  it("when an invariant of the core breaks, answers 500 without the assertion's text", async () => {
+    const response = await request(appThrowing(new AssertionError("Invariant broken: totals")), "GET", "/throw");
+    expectProblem(response, 500, "INTERNAL_ERROR");
+    expect(response.text).not.toContain("totals");
+  });
+
+  it("when something that is not an Error is thrown, still answers a 500 problem", async () => {
+    expectProblem(await request(appThrowing("a string"), "GET", "/throw"), 500, "INTERNAL_ERROR");
+  });
+});
+
+describe("problemFor", () => {
+  it("when a framework error has a 4xx status of its own, keeps the status and names it", () => {
+    expect(problemFor({ statusCode: 405, message: "Method not allowed here" })).toEqual({
+      type: "/problems/bad-request",
+      title: "Method Not Allowed",
+      status: 405,
+      detail: "Method not allowed here",
+      code: "BAD_REQUEST",
+    });
+  });
+
+  it("when the 4xx status has no standard name, uses a generic title", () => {
+    expect(problemFor({ statusCode: 499, message: "closed" }).title).toBe("Client error");
+  });
+});
+
+describe("application/problem+json everywhere", () => {
+  it("when the Swagger UI asks for a missing asset, the 404 is a problem too", async () => {
+    const { app } = appWith();
+    expectProblem(await request(app, "GET", "/docs/static/missing.js"), 404, "ROUTE_NOT_FOUND");
+  });
+});

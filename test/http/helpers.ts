@@ -1,0 +1,76 @@
+// Shared test helpers for the HTTP layer: a bank with a pinned clock, JSON requests through
+// `app.inject()`, the problem-shape check, and a snapshot of all state to prove nothing changed.
+
+import { expect } from "vitest";
+import { Bank } from "../../src/index.js";
+import { buildApp, type BankApp } from "../../src/http/app.js";
+
+/** The instant every transaction of a test bank is stamped with. */
+export const FIXED_TIME_MS = Date.UTC(2025, 0, 2, 3, 4, 5, 678);
+export const FIXED_TIMESTAMP = "2025-01-02T03:04:05.678Z";
+
+/** A bank with a pinned clock and the given accounts, and an app serving it. */
+export function appWith(balances: Record<string, number> = {}): { app: BankApp; bank: Bank } {
+  const bank = new Bank({ clock: () => FIXED_TIME_MS });
+  for (const [name, balance] of Object.entries(balances)) bank.createAccount(name, balance);
+  return { app: buildApp({ bank }), bank };
+}
+
+export interface JsonResponse {
+  status: number;
+  headers: Record<string, unknown>;
+  body: unknown;
+  /** The body as sent, to check bytes and content. */
+  text: string;
+}
+
+/** Sends `payload` as JSON (a string is sent as it is, for malformed bodies). */
+export async function request(
+  app: BankApp,
+  method: "GET" | "POST" | "PUT" | "DELETE",
+  url: string,
+  payload?: unknown,
+  headers: Record<string, string> = {},
+): Promise<JsonResponse> {
+  const hasBody = payload !== undefined;
+  const response = await app.inject({
+    method,
+    url,
+    ...(hasBody && { payload: typeof payload === "string" ? payload : JSON.stringify(payload) }),
+    headers: { ...(hasBody && { "content-type": "application/json" }), ...headers },
+  });
+  const text = response.body;
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON (the Swagger UI's HTML): keep the text.
+  }
+  return { status: response.statusCode, headers: response.headers, body, text };
+}
+
+/** Asserts an RFC 9457 problem with this status and code, and returns its detail. */
+export function expectProblem(response: JsonResponse, status: number, code: string): string {
+  expect(response.status, response.text).toBe(status);
+  expect(response.headers["content-type"]).toMatch(/^application\/problem\+json/);
+  const body = response.body as Record<string, unknown>;
+  expect(Object.keys(body).sort()).toEqual(["code", "detail", "status", "title", "type"]);
+  expect(body.status).toBe(status);
+  expect(body.code).toBe(code);
+  expect(body.type).toMatch(/^\/problems\/[a-z-]+$/);
+  expect(typeof body.title).toBe("string");
+  expect(typeof body.detail).toBe("string");
+  return body.detail as string;
+}
+
+/** Every account with its balance and full history, and the journal length: all the state. */
+export function snapshot(bank: Bank): unknown {
+  return {
+    transactionCount: bank.transactionCount,
+    accounts: bank.listAccounts().map((account) => ({
+      name: account.name,
+      balanceMinor: account.balanceMinor,
+      history: account.getTransactionHistory().map((transaction) => transaction.toJSON()),
+    })),
+  };
+}

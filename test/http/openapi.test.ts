@@ -1,0 +1,75 @@
+// The OpenAPI document generated from the route schemas, and the Swagger UI page that shows it.
+
+import { describe, expect, it } from "vitest";
+import { NAME_LENGTH_MAX, PAGE_SIZE_MAX } from "../../src/index.js";
+import { appWith, request } from "./helpers.js";
+
+interface OpenApiDocument {
+  openapi: string;
+  paths: Record<string, Record<string, {
+    parameters?: { name: string; in: string; schema: Record<string, unknown> }[];
+    requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown>; additionalProperties: boolean } }> };
+    responses: Record<string, { content?: Record<string, unknown> }>;
+  }>>;
+}
+
+async function document(): Promise<OpenApiDocument> {
+  const { app } = appWith();
+  const response = await request(app, "GET", "/openapi.json");
+  expect(response.status).toBe(200);
+  return response.body as OpenApiDocument;
+}
+
+describe("GET /openapi.json", () => {
+  it("lists every route of the API once, and none of the docs' own", async () => {
+    const doc = await document();
+    expect(doc.openapi).toMatch(/^3\./);
+    const routes = Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(routes.sort()).toEqual([
+      "GET /accounts",
+      "GET /accounts/{name}",
+      "GET /accounts/{name}/history",
+      "GET /health",
+      "POST /accounts",
+      "POST /accounts/{name}/deposits",
+      "POST /accounts/{name}/withdrawals",
+      "POST /transfers",
+    ]);
+  });
+
+  it("states the limits of the core in the schemas and refuses unknown fields", async () => {
+    const doc = await document();
+    const transfer = doc.paths["/transfers"]?.post;
+    const body = transfer?.requestBody?.content["application/json"]?.schema;
+    expect(body?.additionalProperties).toBe(false);
+    expect(body?.properties.sender).toMatchObject({ minLength: 1, maxLength: NAME_LENGTH_MAX });
+    const limit = doc.paths["/accounts"]?.get?.parameters?.find((parameter) => parameter.name === "limit");
+    expect(limit).toMatchObject({ in: "query", schema: { maximum: PAGE_SIZE_MAX } });
+  });
+
+  it("documents errors as application/problem+json", async () => {
+    const doc = await document();
+    const responses = doc.paths["/accounts/{name}/withdrawals"]?.post?.responses ?? {};
+    expect(Object.keys(responses).sort()).toEqual(["200", "400", "404", "413", "415"]);
+    expect(Object.keys(responses["404"]?.content ?? {})).toEqual(["application/problem+json"]);
+  });
+});
+
+describe("GET /docs", () => {
+  it("serves the Swagger UI page", async () => {
+    const { app } = appWith();
+    const response = await request(app, "GET", "/docs");
+    expect(response.status).toBe(200);
+    expect(response.headers["content-type"]).toMatch(/^text\/html/);
+    expect(response.text).toContain("swagger-ui");
+  });
+});
+
+describe("GET /health", () => {
+  it("answers ok", async () => {
+    const { app } = appWith();
+    expect((await request(app, "GET", "/health")).body).toEqual({ status: "ok" });
+  });
+});

@@ -1,0 +1,128 @@
+// The listening server: options from the environment and flags, start-up on a real socket,
+// graceful close on SIGINT/SIGTERM with requests in flight, and the log levels.
+
+import { EventEmitter } from "node:events";
+import { Writable } from "node:stream";
+import { afterEach, describe, expect, it } from "vitest";
+import { Bank } from "../../src/index.js";
+import { buildApp, type BankApp } from "../../src/http/app.js";
+import {
+  closeOnSignals,
+  parseLogLevel,
+  parsePort,
+  resolveServerOptions,
+  startServer,
+} from "../../src/http/server.js";
+
+const opened: BankApp[] = [];
+afterEach(async () => {
+  await Promise.all(opened.splice(0).map((app) => app.close()));
+});
+
+describe("resolveServerOptions", () => {
+  it("when nothing is set, serves on 127.0.0.1:8000 at level info", () => {
+    expect(resolveServerOptions({})).toEqual({ host: "127.0.0.1", port: 8000, logLevel: "info" });
+  });
+
+  it("when HOST, PORT and LOG_LEVEL are set, uses them", () => {
+    expect(resolveServerOptions({ HOST: "0.0.0.0", PORT: "9000", LOG_LEVEL: "warn" })).toEqual({
+      host: "0.0.0.0",
+      port: 9000,
+      logLevel: "warn",
+    });
+  });
+
+  it("when flags are given, they win over the environment", () => {
+    const options = resolveServerOptions({ HOST: "0.0.0.0", PORT: "9000" }, { host: "::1", port: 0 });
+    expect(options).toMatchObject({ host: "::1", port: 0 });
+  });
+
+  it("when PORT or LOG_LEVEL is not valid, says so clearly", () => {
+    expect(() => resolveServerOptions({ PORT: "eighty" })).toThrow("Port must be an integer from 0 to 65535, not 'eighty'");
+    expect(() => resolveServerOptions({ LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL must be one of fatal, .*, not 'loud'/);
+  });
+});
+
+describe("parsePort and parseLogLevel", () => {
+  it.each(["0", "80", "65535"])("accepts port %s", (text) => {
+    expect(parsePort(text)).toBe(Number(text));
+  });
+
+  it.each(["", "-1", "65536", "1.5", "8e3", " 80", "0x50"])("refuses port %j", (text) => {
+    expect(() => parsePort(text)).toThrow(/Port must be/);
+  });
+
+  it("accepts every pino level and refuses others", () => {
+    for (const level of ["fatal", "error", "warn", "info", "debug", "trace", "silent"]) expect(parseLogLevel(level)).toBe(level);
+    expect(() => parseLogLevel("INFO")).toThrow();
+  });
+});
+
+describe("startServer", () => {
+  it("when started on port 0, listens on 127.0.0.1 and serves the given bank over HTTP", async () => {
+    const bank = new Bank();
+    bank.createAccount("alice", 12.5);
+    const { app, url } = await startServer({ host: "127.0.0.1", port: 0, logLevel: "silent", bank });
+    opened.push(app);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const response = await fetch(`${url}/accounts/alice`);
+    expect(await response.json()).toEqual({ name: "alice", balance: 12.5 });
+  });
+
+  it("when started without a bank, serves a new empty one", async () => {
+    const { app, url } = await startServer({ host: "127.0.0.1", port: 0, logLevel: "silent" });
+    opened.push(app);
+    expect(await (await fetch(`${url}/accounts`)).json()).toEqual({ accounts: [], next_after: null });
+  });
+});
+
+describe("closeOnSignals", () => {
+  it.each(["SIGTERM", "SIGINT"] as const)("on %s, lets the request in flight finish, then closes", async (signal) => {
+    const app = buildApp();
+    let arrived!: () => void;
+    const inFlight = new Promise<void>((resolve) => (arrived = resolve));
+    app.get("/slow", async () => {
+      arrived();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      return { finished: true };
+    });
+    const url = await app.listen({ host: "127.0.0.1", port: 0 });
+    const signals = new EventEmitter();
+    const closed = closeOnSignals(app, signals);
+
+    const slow = fetch(`${url}/slow`);
+    await inFlight;
+    signals.emit(signal);
+    const response = await slow;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ finished: true });
+    await closed;
+    expect(signals.listenerCount("SIGINT") + signals.listenerCount("SIGTERM")).toBe(0);
+    await expect(fetch(`${url}/health`)).rejects.toThrow();
+  });
+});
+
+describe("log levels", () => {
+  async function linesLogged(level: string): Promise<string[]> {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const app = buildApp({ logger: { level, stream } });
+    await app.inject({ method: "GET", url: "/health" });
+    await app.close();
+    return lines;
+  }
+
+  it("at info, logs each request", async () => {
+    const lines = await linesLogged("info");
+    expect(lines.some((line) => line.includes("request completed"))).toBe(true);
+  });
+
+  it("at warn, logs no line per request", async () => {
+    expect(await linesLogged("warn")).toEqual([]);
+  });
+});
