@@ -134,7 +134,7 @@ export class Bank {
    * @throws InvalidNameError, DuplicateAccountError, NegativeInitialBalanceError, InvalidAmountError
    */
   createAccount(name: string, initialBalance: AmountInput = 0, options?: OperationOptions): Account {
-    return this.idempotent(options, ["createAccount", name, initialBalance], () => {
+    return this.idempotent(options, () => ["createAccount", name, initialBalance], () => {
       validateName(name);
       const balanceMinor = parseInitialBalance(initialBalance);
       if (this.indexByName.has(name)) throw new DuplicateAccountError(name);
@@ -189,14 +189,14 @@ export class Bank {
 
   /** Adds money to an account. @throws AccountNotFoundError, NegativeAmountError, InvalidAmountError */
   deposit(name: string, amount: AmountInput, options?: OperationOptions): Transaction {
-    return this.idempotent(options, ["deposit", name, amount], () =>
+    return this.idempotent(options, () => ["deposit", name, amount], () =>
       this.depositAt(this.indexOf(name), parseAmount(amount)),
     );
   }
 
   /** Takes money out of an account. @throws InsufficientFundsError and the deposit's errors */
   withdraw(name: string, amount: AmountInput, options?: OperationOptions): Transaction {
-    return this.idempotent(options, ["withdraw", name, amount], () =>
+    return this.idempotent(options, () => ["withdraw", name, amount], () =>
       this.withdrawAt(this.indexOf(name), parseAmount(amount)),
     );
   }
@@ -212,7 +212,7 @@ export class Bank {
     amount: AmountInput,
     options?: OperationOptions,
   ): Transaction {
-    return this.idempotent(options, ["transfer", senderName, recipientName, amount], () =>
+    return this.idempotent(options, () => ["transfer", senderName, recipientName, amount], () =>
       this.transferAt(this.indexOf(senderName), this.indexOf(recipientName), parseAmount(amount)),
     );
   }
@@ -284,14 +284,14 @@ export class Bank {
    * BatchRefusedError naming it. Without, each is applied or refused on its own.
    */
   transferBatch(transfers: readonly TransferInstruction[], options: BatchOptions = {}): BatchResult {
-    return this.idempotent(options, ["transferBatch", options.atomic, ...batchFingerprint(transfers)], () =>
+    return this.idempotent(options, () => ["transferBatch", options.atomic, ...batchFingerprint(transfers)], () =>
       runBatch(this, transfers, options.atomic ?? true),
     );
   }
 
   /** The non-throwing form of `transferBatch`: one code per transfer ("OK" when applied). */
   tryTransferBatch(transfers: readonly TransferInstruction[], options: BatchOptions = {}): TransferCode[] {
-    return this.idempotent(options, ["tryTransferBatch", options.atomic, ...batchFingerprint(transfers)], () =>
+    return this.idempotent(options, () => ["tryTransferBatch", options.atomic, ...batchFingerprint(transfers)], () =>
       runBatchCodes(this, transfers, options.atomic ?? true),
     );
   }
@@ -427,10 +427,11 @@ export class Bank {
    * Runs `operation` once per idempotency key: a repeat with the same arguments gets the first
    * outcome back, a repeat with other arguments is refused. Without a key it simply runs.
    */
-  private idempotent<T>(options: OperationOptions | undefined, request: unknown[], operation: () => T): T {
+  private idempotent<T>(options: OperationOptions | undefined, request: () => unknown[], operation: () => T): T {
     if (options?.idempotencyKey === undefined) return operation();
     const key = validateIdempotencyKey(options.idempotencyKey);
-    const lookup = this.outcomes.begin(key, fingerprintOf(request));
+    // The request's parts are gathered only when a key is given: a batch has thousands.
+    const lookup = this.outcomes.begin(key, fingerprintOf(request()));
     // Operations are synchronous and a fingerprint is always given: never pending, never "done".
     assert(lookup.kind !== "pending" && lookup.kind !== "done", "a key is settled between two calls");
     if (lookup.kind === "mismatch") throw new IdempotencyKeyReusedError(key);

@@ -14,7 +14,9 @@ import { Bank } from "../core/index.js";
 import { handleFrameworkError, registerErrorHandlers } from "./errors.js";
 import { BODY_LIMIT_BYTES, PATH_PARAM_LENGTH_MAX } from "./limits.js";
 import { registerOpenApi } from "./openapi.js";
+import { idempotentPosts, type IdempotencyOptions } from "./idempotency.js";
 import { registerAccountRoutes } from "./routes/accounts.js";
+import { registerBatchRoutes } from "./routes/batch.js";
 import { registerCashRoutes } from "./routes/cash.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerHistoryRoutes } from "./routes/history.js";
@@ -35,6 +37,8 @@ export interface AppOptions {
   bank?: Bank;
   /** Fastify's logger option: false (the default, quiet for tests), true, or pino options. */
   logger?: FastifyServerOptions["logger"];
+  /** Bounds of the idempotency key store (defaults: the named limits). */
+  idempotency?: IdempotencyOptions;
 }
 
 /**
@@ -61,6 +65,7 @@ export function buildApp(options: AppOptions = {}): BankApp {
   // Only JSON bodies are accepted: without this, text/plain would be parsed and reach validation.
   app.removeContentTypeParser("text/plain");
   registerErrorHandlers(app);
+  app.addHook("onRoute", idempotentPosts(options.idempotency));
   registerOpenApi(app);
   // Routes go in a plugin so that they are added after the OpenAPI generator has loaded.
   app.register((routes: BankApp, _options, done) => {
@@ -68,6 +73,7 @@ export function buildApp(options: AppOptions = {}): BankApp {
     registerAccountRoutes(routes, bank);
     registerCashRoutes(routes, bank);
     registerTransferRoutes(routes, bank);
+    registerBatchRoutes(routes, bank);
     registerHistoryRoutes(routes, bank);
     done();
   });

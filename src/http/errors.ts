@@ -3,7 +3,7 @@
 
 import { STATUS_CODES } from "node:http";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { BankError, type BankErrorCode } from "../core/index.js";
+import { BankError, BatchRefusedError, type BankErrorCode } from "../core/index.js";
 import { PATH_PARAM_LENGTH_MAX } from "./limits.js";
 import { PROBLEM_CONTENT_TYPE, type Problem } from "./schemas/common.js";
 
@@ -39,6 +39,11 @@ export const HTTP_PROBLEMS = {
   BODY_TOO_LARGE: { status: 413, slug: "body-too-large", title: "Body too large" },
   URI_TOO_LONG: { status: 414, slug: "uri-too-long", title: "URI too long" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, slug: "unsupported-media-type", title: "Unsupported media type" },
+  IDEMPOTENCY_KEY_IN_PROGRESS: {
+    status: 409,
+    slug: "idempotency-key-in-progress",
+    title: "Idempotency key in progress",
+  },
   INTERNAL_ERROR: { status: 500, slug: "internal-error", title: "Internal server error" },
 } as const satisfies Record<string, ProblemType>;
 
@@ -63,6 +68,11 @@ const FRAMEWORK_DETAILS: Readonly<Record<string, string>> = {
 // The only detail a 5xx gives: the cause is in the server's log, never in the response.
 const INTERNAL_DETAIL = "The server failed to handle this request; the error has been logged";
 
+/** The problem for an HTTP-level refusal, by its code. */
+export function httpProblem(code: HttpProblemCode, detail: string): Problem {
+  return problem(code, HTTP_PROBLEMS[code], detail);
+}
+
 function problem(code: string, type: ProblemType, detail: string): Problem {
   return { type: `/problems/${type.slug}`, title: type.title, status: type.status, detail, code };
 }
@@ -72,6 +82,11 @@ function problem(code: string, type: ProblemType, detail: string): Problem {
  * `detail`; framework errors keep Fastify's (which names no internals); anything else is a 500.
  */
 export function problemFor(error: unknown): Problem {
+  if (error instanceof BatchRefusedError) {
+    // Which transfer, and its own refusal, as extension members beside the usual five.
+    const { index, refusal } = error;
+    return { ...problem(error.code, BANK_PROBLEMS.BATCH_REFUSED, error.message), index, refusal: { code: refusal.code, detail: refusal.message } };
+  }
   if (error instanceof BankError) return problem(error.code, BANK_PROBLEMS[error.code], error.message);
   const { code = "", statusCode = 500, message = "" } = error as Partial<FastifyError>;
   const detail = FRAMEWORK_DETAILS[code] ?? message;

@@ -14,3 +14,15 @@ export const BODY_LIMIT_BYTES = 64 * 1024;
  * Longer parameters are refused with a 414 before routing.
  */
 export const PATH_PARAM_LENGTH_MAX = NAME_LENGTH_MAX * 12;
+
+/**
+ * Largest body of `POST /transfers/batch`: a full batch of BATCH_SIZE_MAX transfers with names of
+ * NAME_LENGTH_MAX characters, each escaped as JSON may escape it, fits with room to spare.
+ */
+export const BATCH_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Most bytes of stored responses kept for idempotency keys. With IDEMPOTENCY_KEYS_MAX keys this
+ * bounds the store's memory; the oldest keys go first when either bound is reached.
+ */
+export const IDEMPOTENCY_RESPONSE_BYTES_MAX = 256 * 1024 * 1024;

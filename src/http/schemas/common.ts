@@ -90,6 +90,15 @@ export const Problem = Type.Object(
     status: Type.Integer(),
     detail: Type.String({ description: "What went wrong, for a person" }),
     code: Type.String({ description: "Stable, for programs to branch on" }),
+    index: Type.Optional(
+      Type.Integer({ description: "BATCH_REFUSED only: the 0-based position of the refused transfer" }),
+    ),
+    refusal: Type.Optional(
+      Type.Object(
+        { code: Type.String(), detail: Type.String() },
+        { description: "BATCH_REFUSED only: why that transfer was refused" },
+      ),
+    ),
   },
   { description: "RFC 9457 problem details" },
 );
@@ -102,9 +111,10 @@ export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: "Invalid input or refused operation (problem details)",
   404: "Unknown account (problem details)",
-  409: "An account with this name exists (problem details)",
+  409: "An account with this name exists, or the idempotency key's first request is still in progress (problem details)",
   413: "Body over the size limit (problem details)",
   415: "Body is not JSON (problem details)",
+  422: "The idempotency key was used with a different request (problem details)",
 };
 
 interface ProblemResponse {

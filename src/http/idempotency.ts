@@ -1,0 +1,186 @@
+// Idempotency keys over HTTP: the first POST with an `Idempotency-Key` runs and its response is
+// kept; a retry with the same key, route and body gets that response again, byte for byte, and has
+// no second effect. Only POST routes carry the hooks, so reads pay nothing for it.
+
+import { createHash } from "node:crypto";
+import type {
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+  onSendHookHandler,
+  RouteOptions,
+} from "fastify";
+import { Type } from "typebox";
+import {
+  IDEMPOTENCY_KEY_LENGTH_MAX,
+  IdempotencyKeyReusedError,
+  IdempotencyStore,
+  validateIdempotencyKey,
+  type IdempotencyStoreOptions,
+} from "../core/index.js";
+import { httpProblem, sendProblem } from "./errors.js";
+import { IDEMPOTENCY_RESPONSE_BYTES_MAX } from "./limits.js";
+import { problemResponses } from "./schemas/common.js";
+
+/** The request header that carries the key, and the response header that marks a replay. */
+export const IDEMPOTENCY_KEY_HEADER = "idempotency-key";
+export const REPLAYED_HEADER = "idempotency-replayed";
+
+/** A response as kept for replay: what the first request was answered, exactly. */
+interface StoredResponse {
+  readonly statusCode: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+// What a kept response costs beyond its body: the entry, the key, the fingerprint (measured in
+// docs/BENCHMARKS.md); used to weigh responses against IDEMPOTENCY_RESPONSE_BYTES_MAX.
+const STORED_RESPONSE_OVERHEAD_BYTES = 512;
+
+/** Bounds of the key store; the defaults are the named limits (tests shorten them). */
+export type IdempotencyOptions = Pick<IdempotencyStoreOptions<StoredResponse>, "clock" | "ttlMs" | "keysMax" | "bytesMax">;
+
+/** A request's key, and whether this request is the one that runs (the owner) or a retry. */
+interface KeyState {
+  readonly key: string;
+  owner: boolean;
+}
+
+const states = new WeakMap<FastifyRequest, KeyState>();
+
+const KeyHeaders = Type.Object({
+  [IDEMPOTENCY_KEY_HEADER]: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: IDEMPOTENCY_KEY_LENGTH_MAX,
+      pattern: "^[\\x21-\\x7e]+$",
+      description:
+        `Makes the request safe to retry: 1 to ${IDEMPOTENCY_KEY_LENGTH_MAX} visible ASCII characters, ` +
+        "kept 24 hours. A retry with the same key, route and body gets the first response again",
+    }),
+  ),
+});
+
+/**
+ * Returns an `onRoute` hook that gives every POST route the idempotency hooks, the header in its
+ * schema and the 409 and 422 answers in its documented responses.
+ */
+export function idempotentPosts(options: IdempotencyOptions = {}): (route: RouteOptions) => void {
+  const store = new IdempotencyStore<StoredResponse>({
+    bytesMax: IDEMPOTENCY_RESPONSE_BYTES_MAX,
+    ...options,
+    sizeOf: (response) => response.body.length + STORED_RESPONSE_OVERHEAD_BYTES,
+  });
+  const hooks = keyHooks(store);
+  return (route) => {
+    if (route.method !== "POST") return;
+    route.onRequest = [hooks.onRequest, ...asArray(route.onRequest)];
+    route.preValidation = [hooks.preValidation, ...asArray(route.preValidation)];
+    route.onSend = [hooks.onSend, ...asArray(route.onSend)];
+    route.onRequestAbort = [hooks.onAbort, ...asArray(route.onRequestAbort)];
+    route.onResponse = [hooks.onEnd, ...asArray(route.onResponse)];
+    const schema = (route.schema ??= {});
+    schema.headers = KeyHeaders;
+    schema.response = { ...problemResponses(409, 422), ...(schema.response as object) };
+  };
+}
+
+function asArray<T>(hooks: T | T[] | undefined): T[] {
+  if (hooks === undefined) return [];
+  return Array.isArray(hooks) ? hooks : [hooks];
+}
+
+function keyHooks(store: IdempotencyStore<StoredResponse>) {
+  return {
+    /** Reserves the key before the body arrives, so that a concurrent retry gets a 409. */
+    onRequest(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+      const header = request.headers[IDEMPOTENCY_KEY_HEADER];
+      if (header === undefined) return done();
+      let key: string;
+      try {
+        key = validateIdempotencyKey(header);
+      } catch (error) {
+        return done(error as Error);
+      }
+      const lookup = store.begin(key);
+      if (lookup.kind === "pending") {
+        sendProblem(reply, httpProblem("IDEMPOTENCY_KEY_IN_PROGRESS", inProgressDetail(key)));
+        return;
+      }
+      states.set(request, { key, owner: lookup.kind === "new" });
+      done();
+    },
+
+    /** With the body parsed: the owner records its fingerprint; a retry is replayed or refused. */
+    preValidation(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
+      const state = states.get(request);
+      if (state === undefined) return done();
+      const fingerprint = fingerprintOf(request);
+      if (state.owner) {
+        store.settle(state.key, fingerprint);
+        return done();
+      }
+      const lookup = store.begin(state.key, fingerprint);
+      switch (lookup.kind) {
+        case "replay":
+          replay(reply, lookup.outcome);
+          return;
+        case "mismatch":
+          return done(new IdempotencyKeyReusedError(state.key));
+        case "pending":
+          sendProblem(reply, httpProblem("IDEMPOTENCY_KEY_IN_PROGRESS", inProgressDetail(state.key)));
+          return;
+        default:
+          // The first response expired between the two lookups: this request runs after all.
+          state.owner = true;
+          return done();
+      }
+    },
+
+    /** Keeps the owner's response, refusals included; a 5xx is not kept, so a retry runs again. */
+    onSend: ((request, reply, payload, done) => {
+      const state = states.get(request);
+      if (state?.owner === true) {
+        if (reply.statusCode < 500 && typeof payload === "string") {
+          const contentType = String(reply.getHeader("content-type"));
+          store.complete(state.key, { statusCode: reply.statusCode, contentType, body: payload });
+        } else {
+          store.abandon(state.key);
+        }
+      }
+      done(null, payload);
+    }) as onSendHookHandler,
+
+    /** Releases a key whose request ended without a kept response (a no-op once completed). */
+    onEnd(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+      release(store, request);
+      done();
+    },
+
+    /** The client went away before an answer: the key is free for its retry. */
+    onAbort(request: FastifyRequest, done: HookHandlerDoneFunction): void {
+      release(store, request);
+      done();
+    },
+  };
+}
+
+function release(store: IdempotencyStore<StoredResponse>, request: FastifyRequest): void {
+  const state = states.get(request);
+  if (state?.owner === true) store.abandon(state.key);
+}
+
+function replay(reply: FastifyReply, response: StoredResponse): void {
+  reply.code(response.statusCode).header("content-type", response.contentType).header(REPLAYED_HEADER, "true");
+  reply.send(response.body);
+}
+
+function inProgressDetail(key: string): string {
+  return `A request with idempotency key '${key}' is still in progress; retry once it has been answered`;
+}
+
+/** Same route and body, whatever the whitespace: a digest of the method, URL and parsed body. */
+function fingerprintOf(request: FastifyRequest): string {
+  const body = JSON.stringify(request.body ?? null);
+  return createHash("sha256").update(`${request.method} ${request.url}\n`).update(body).digest("base64");
+}
