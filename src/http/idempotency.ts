@@ -30,6 +30,8 @@ export const REPLAYED_HEADER = "idempotency-replayed";
 interface StoredResponse {
   readonly statusCode: number;
   readonly contentType: string;
+  /** The `Location` of a 201, so that a replayed creation still points at what it created. */
+  readonly location: string | undefined;
   readonly body: string;
 }
 
@@ -40,7 +42,10 @@ const STORED_RESPONSE_OVERHEAD_BYTES = 512;
 /** Bounds of the key store; the defaults are the named limits (tests shorten them). */
 export type IdempotencyOptions = Pick<IdempotencyStoreOptions<StoredResponse>, "clock" | "ttlMs" | "keysMax" | "bytesMax">;
 
-/** A request's key, and whether this request is the one that runs (the owner) or a retry. */
+/**
+ * A request's key, and whether this request holds the key's reservation: it is the one that runs
+ * (the owner) and has not been answered yet.
+ */
 interface KeyState {
   readonly key: string;
   owner: boolean;
@@ -69,7 +74,7 @@ export function idempotentPosts(options: IdempotencyOptions = {}): (route: Route
   const store = new IdempotencyStore<StoredResponse>({
     bytesMax: IDEMPOTENCY_RESPONSE_BYTES_MAX,
     ...options,
-    sizeOf: (response) => response.body.length + STORED_RESPONSE_OVERHEAD_BYTES,
+    sizeOf: (response) => Buffer.byteLength(response.body) + STORED_RESPONSE_OVERHEAD_BYTES,
   });
   const hooks = keyHooks(store);
   return (route) => {
@@ -143,15 +148,24 @@ function keyHooks(store: IdempotencyStore<StoredResponse>) {
       if (state?.owner === true) {
         if (reply.statusCode < 500 && typeof payload === "string") {
           const contentType = String(reply.getHeader("content-type"));
-          store.complete(state.key, { statusCode: reply.statusCode, contentType, body: payload });
+          const location = reply.getHeader("location");
+          store.complete(state.key, {
+            statusCode: reply.statusCode,
+            contentType,
+            location: typeof location === "string" ? location : undefined,
+            body: payload,
+          });
         } else {
           store.abandon(state.key);
         }
+        // From here on the key is not this request's: a retry may reserve it before this response
+        // has finished, and this request's end must not release that retry's reservation.
+        state.owner = false;
       }
       done(null, payload);
     }) as onSendHookHandler,
 
-    /** Releases a key whose request ended without a kept response (a no-op once completed). */
+    /** Releases a key whose request ended without passing through onSend (a hijacked reply). */
     onEnd(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
       release(store, request);
       done();
@@ -172,6 +186,7 @@ function release(store: IdempotencyStore<StoredResponse>, request: FastifyReques
 
 function replay(reply: FastifyReply, response: StoredResponse): void {
   reply.code(response.statusCode).header("content-type", response.contentType).header(REPLAYED_HEADER, "true");
+  if (response.location !== undefined) reply.header("location", response.location);
   reply.send(response.body);
 }
 

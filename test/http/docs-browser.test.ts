@@ -55,6 +55,7 @@ describe.skipIf(!runnable)("Swagger UI at /docs, in Chromium", () => {
       "POST /accounts/{name}/deposits",
       "POST /accounts/{name}/withdrawals",
       "POST /transfers",
+      "POST /transfers/batch",
     ]);
     await expect(page.title()).resolves.toBe("Swagger UI");
   }, 60_000);

@@ -1,15 +1,12 @@
 // One test per error code at the HTTP level: each core refusal and each problem the HTTP layer
 // raises, with its status, problem type and detail; and 5xx answers that reveal nothing inside.
 
-import { Writable } from "node:stream";
+import { PassThrough, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import {
   AssertionError,
   Bank,
-  BatchRefusedError,
   ERROR_CODES,
-  IdempotencyKeyReusedError,
-  InsufficientFundsError,
   MAX_AMOUNT_MINOR,
   type BankErrorCode,
 } from "../../src/index.js";
@@ -55,11 +52,14 @@ const bankCases: Case[] = [
     "Account name cannot contain control characters"],
   ["INVALID_ARGUMENT", 400, (app) => request(app, "GET", "/accounts/rich/history?before=999"),
     "Cursor 999 is not a transaction of account 'rich'"],
-  ["IDEMPOTENCY_KEY_REUSED", 422, () => request(appThrowing(new IdempotencyKeyReusedError("k-1")), "GET", "/throw"),
-    "Idempotency key 'k-1' was already used for a different request"],
+  ["IDEMPOTENCY_KEY_REUSED", 422, async (app) => {
+    const key = { "idempotency-key": "k-1" };
+    await request(app, "POST", "/accounts/rich/deposits", { amount: 0 }, key);
+    return request(app, "POST", "/accounts/rich/deposits", { amount: 0.5 }, key);
+  }, "Idempotency key 'k-1' was already used for a different request"],
   ["BATCH_REFUSED", 400,
-    () => request(appThrowing(new BatchRefusedError(3, new InsufficientFundsError("a", 500, 100))), "GET", "/throw"),
-    "Transfer 3 of the batch was refused, so none was applied: Cannot withdraw 5.00; balance is only 1.00"],
+    (app) => request(app, "POST", "/transfers/batch", { transfers: [{ sender: "rich", recipient: "full", amount: 500 }] }),
+    "Transfer 0 of the batch was refused, so none was applied: Cannot withdraw 500.00; balance is only 100.00"],
 ];
 
 const httpCases: Case[] = [
@@ -76,6 +76,17 @@ const httpCases: Case[] = [
     /^A path parameter is longer than \d+ characters$/],
   ["UNSUPPORTED_MEDIA_TYPE", 415, (app) => request(app, "POST", "/accounts", "name=n", { "content-type": "text/plain" }),
     "Unsupported Media Type"],
+  ["IDEMPOTENCY_KEY_IN_PROGRESS", 409, async (app) => {
+    // The first request's body is still arriving, so its key is held when the second one comes.
+    const body = new PassThrough();
+    const headers = { "content-type": "application/json", "idempotency-key": "k-2" };
+    const first = app.inject({ method: "POST", url: "/accounts/rich/deposits", payload: body, headers });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const second = await request(app, "POST", "/accounts/rich/deposits", { amount: 0 }, { "idempotency-key": "k-2" });
+    body.end('{"amount": 0}');
+    expect((await first).statusCode).toBe(400);
+    return second;
+  }, "A request with idempotency key 'k-2' is still in progress; retry once it has been answered"],
   ["INTERNAL_ERROR", 500, () => request(appThrowing(new Error("secret")), "GET", "/throw"),
     "The server failed to handle this request; the error has been logged"],
 ];

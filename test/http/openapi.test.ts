@@ -36,6 +36,7 @@ describe("GET /openapi.json", () => {
       "POST /accounts/{name}/deposits",
       "POST /accounts/{name}/withdrawals",
       "POST /transfers",
+      "POST /transfers/batch",
     ]);
   });
 
@@ -52,7 +53,7 @@ describe("GET /openapi.json", () => {
   it("documents errors as application/problem+json", async () => {
     const doc = await document();
     const responses = doc.paths["/accounts/{name}/withdrawals"]?.post?.responses ?? {};
-    expect(Object.keys(responses).sort()).toEqual(["200", "400", "404", "413", "415"]);
+    expect(Object.keys(responses).sort()).toEqual(["200", "400", "404", "409", "413", "415", "422"]);
     expect(Object.keys(responses["404"]?.content ?? {})).toEqual(["application/problem+json"]);
   });
 });

@@ -12,7 +12,7 @@ export function registerBatchRoutes(app: BankApp, bank: Bank): void {
     "/transfers/batch",
     { schema: batchSchema, bodyLimit: BATCH_BODY_LIMIT_BYTES },
     (request): BatchResult => {
-      const { transfers, atomic } = request.body;
+      const { transfers, atomic = true } = request.body;
       // An atomic refusal throws BatchRefusedError, which the error handler turns into a problem.
       const result = bank.transferBatch(transfers, { atomic });
       const ids = appliedIdRange(result.results);

@@ -13,12 +13,12 @@ export const BatchRequest = Type.Object(
       maxItems: BATCH_SIZE_MAX,
       description: `1 to ${BATCH_SIZE_MAX} transfers, applied in this order`,
     }),
-    atomic: Type.Boolean({
+    atomic: Type.Optional(Type.Boolean({
       default: true,
       description:
         "true (the default): all or nothing, each transfer seeing the balances the earlier ones leave. " +
         "false: each transfer applied or refused on its own",
-    }),
+    })),
   },
   { additionalProperties: false },
 );
