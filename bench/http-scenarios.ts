@@ -1,0 +1,152 @@
+// The HTTP benchmark's scenarios: what each one opens, what it sends, and how it checks after every
+// run that the server applied exactly what was answered 2xx, to the cent.
+
+import type autocannon from "autocannon";
+import { BATCH_SIZE, prepareBatch } from "./http-batch.js";
+import { balanceCents, openAccounts, PROBE_ACCOUNT, probeTransactionId } from "./http-client.js";
+import type { LoadResult } from "./http-load.js";
+
+export type ScenarioKey = "balance" | "deposit" | "transfer" | "batch";
+
+/** A scenario opened on a server: the requests to send, and the check around each run. */
+export interface Prepared {
+  readonly requests: autocannon.Request[];
+  readonly verifyBody?: (body: string) => boolean;
+  /** Reads the state a run will be checked against; call it right before the run. */
+  beforeRun(): Promise<void>;
+  /** Checks the state after the run against the one read before; returns what is wrong, if anything. */
+  afterRun(run: LoadResult): Promise<string[]>;
+}
+
+export interface Scenario {
+  readonly key: ScenarioKey;
+  /** The request as the table shows it. */
+  readonly title: string;
+  /** Transfers one 2xx answer stands for: 0 for reads and deposits. */
+  readonly transfersPerRequest: number;
+  /** The largest rate the count bound of a warm-up run allows for; never reached in practice. */
+  readonly requestsPerSecondCap: number;
+  prepare(baseUrl: string): Promise<Prepared>;
+}
+
+const JSON_HEADERS = { "content-type": "application/json" };
+const SINGLE_REQUESTS_PER_SECOND_CAP = 100_000;
+
+/** An account the scenario opens, and how much each 2xx answer moves it. */
+interface Effect {
+  readonly name: string;
+  /** The opening balance. */
+  readonly balanceCents: number;
+  readonly centsPerAnswer: number;
+}
+
+/**
+ * A scenario of one request repeated: every 2xx answer records `transactionsPerAnswer`
+ * transactions and moves each account of `effects` by its `centsPerAnswer`.
+ */
+function singleRequestScenario(
+  key: ScenarioKey,
+  title: string,
+  request: autocannon.Request,
+  effects: readonly Effect[],
+  transactionsPerAnswer: number,
+): Scenario {
+  return {
+    key,
+    title,
+    transfersPerRequest: key === "transfer" ? 1 : 0,
+    requestsPerSecondCap: SINGLE_REQUESTS_PER_SECOND_CAP,
+    async prepare(baseUrl) {
+      await openAccounts(baseUrl, [...effects, { name: PROBE_ACCOUNT, balanceCents: 0 }]);
+      let balancesBefore: number[] = [];
+      let probeBefore = 0;
+      const readBalances = () => Promise.all(effects.map((effect) => balanceCents(baseUrl, effect.name)));
+      return {
+        requests: [request],
+        async beforeRun() {
+          balancesBefore = await readBalances();
+          probeBefore = await probeTransactionId(baseUrl);
+        },
+        async afterRun(run) {
+          const recorded = (await probeTransactionId(baseUrl)) - probeBefore - 1;
+          const balancesAfter = await readBalances();
+          return checkSingle(run, effects, transactionsPerAnswer, recorded, balancesBefore, balancesAfter);
+        },
+      };
+    },
+  };
+}
+
+/**
+ * With the run ended by its count, every request was answered, so the server must have applied
+ * exactly the 2xx answers. Ended by time, up to `run.unanswered` more may have been applied
+ * without an answer; the balances must still match what the journal recorded, to the cent.
+ */
+function checkSingle(
+  run: LoadResult,
+  effects: readonly Effect[],
+  transactionsPerAnswer: number,
+  recorded: number,
+  before: readonly number[],
+  after: readonly number[],
+): string[] {
+  const failures: string[] = [];
+  const lowest = run.ok * transactionsPerAnswer;
+  const highest = (run.ok + run.unanswered) * transactionsPerAnswer;
+  if (recorded < lowest || recorded > highest || recorded % Math.max(1, transactionsPerAnswer) !== 0) {
+    const expected = lowest === highest ? `${lowest}` : `${lowest} to ${highest}`;
+    failures.push(`the server recorded ${recorded} transactions for ${run.ok} 2xx answers; expected ${expected}`);
+  }
+  const applied = transactionsPerAnswer === 0 ? run.ok : recorded / transactionsPerAnswer;
+  effects.forEach((effect, index) => {
+    const moved = (after[index] as number) - (before[index] as number);
+    const expected = transactionsPerAnswer === 0 ? 0 : applied * effect.centsPerAnswer;
+    if (moved !== expected) {
+      failures.push(`${effect.name} moved by ${moved} cents; expected ${expected} (${applied} applied)`);
+    }
+  });
+  return failures;
+}
+
+// Balances big enough that no run, however fast, can drain a sender: 1,000,000,000.00.
+const LARGE_BALANCE_CENTS = 100_000_000_000;
+const ONE_UNIT_CENTS = 100;
+
+export const SCENARIOS: readonly Scenario[] = [
+  singleRequestScenario(
+    "balance",
+    "GET /accounts/{name}",
+    { method: "GET", path: "/accounts/alice" },
+    [{ name: "alice", balanceCents: 10_000, centsPerAnswer: 0 }],
+    0,
+  ),
+  singleRequestScenario(
+    "deposit",
+    "POST /accounts/{name}/deposits",
+    { method: "POST", path: "/accounts/dan/deposits", headers: JSON_HEADERS, body: '{"amount":1}' },
+    [{ name: "dan", balanceCents: 0, centsPerAnswer: ONE_UNIT_CENTS }],
+    1,
+  ),
+  singleRequestScenario(
+    "transfer",
+    "POST /transfers",
+    {
+      method: "POST",
+      path: "/transfers",
+      headers: JSON_HEADERS,
+      body: '{"sender":"alice","recipient":"bob","amount":1}',
+    },
+    [
+      { name: "alice", balanceCents: LARGE_BALANCE_CENTS, centsPerAnswer: -ONE_UNIT_CENTS },
+      { name: "bob", balanceCents: 0, centsPerAnswer: ONE_UNIT_CENTS },
+    ],
+    1,
+  ),
+  {
+    key: "batch",
+    title: "POST /transfers/batch",
+    transfersPerRequest: BATCH_SIZE,
+    requestsPerSecondCap: 1_000,
+    prepare: prepareBatch,
+  },
+];

@@ -1,0 +1,98 @@
+// The server under load for the HTTP benchmark: the real `bank serve`, run as a child process on a
+// free 127.0.0.1 port, awaited until GET /health answers, and always stopped again.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import net from "node:net";
+import { fileURLToPath } from "node:url";
+import { processCpuSeconds } from "./http-cpu.js";
+
+export const HOST = "127.0.0.1";
+
+// Relative to the compiled file, dist-bench/http-server.js, so that any working directory will do.
+const CLI_MAIN = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+const READY_TIMEOUT_MS = 20_000;
+const READY_POLL_MS = 50;
+// SIGTERM lets the server close gracefully (and write a CPU profile if asked to); past this, SIGKILL.
+const STOP_TIMEOUT_MS = 10_000;
+
+/** A started server: its base URL, and how to read its CPU time and stop it. */
+export interface ChildServer {
+  readonly url: string;
+  readonly pid: number;
+  /** User plus system CPU seconds the server has used so far, or NaN where /proc is not there. */
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+}
+
+// Every child still running, so that an exit on error or Ctrl-C leaves no server behind.
+const children = new Set<ChildProcess>();
+
+process.on("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
+
+/** Asks the system for a free port; the server binds it right after, so a clash is unlikely. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, HOST, () => {
+      const address = probe.address();
+      probe.close(() => {
+        if (address !== null && typeof address === "object") resolve(address.port);
+        else reject(new Error("no port from the system"));
+      });
+    });
+  });
+}
+
+/**
+ * Starts `node dist/cli/main.js serve` at LOG_LEVEL=warn (no line per request) and resolves once it
+ * answers GET /health. `nodeArguments` go before the script, e.g. ["--cpu-prof"] to profile it.
+ */
+export async function startChildServer(nodeArguments: readonly string[] = []): Promise<ChildServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [...nodeArguments, CLI_MAIN, "serve", "--host", HOST, "--port", String(port)], {
+    env: { ...process.env, LOG_LEVEL: "warn" },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  children.add(child);
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  void exited.then(() => children.delete(child));
+  const url = `http://${HOST}:${port}`;
+  const server: ChildServer = {
+    url,
+    pid: child.pid ?? -1,
+    cpuSeconds: () => processCpuSeconds(child.pid ?? -1),
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const force = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+      child.kill("SIGTERM");
+      await exited;
+      clearTimeout(force);
+    },
+  };
+  try {
+    await waitForHealth(url, child);
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+  return server;
+}
+
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited with code ${child.exitCode} before it was ready`);
+    try {
+      const response = await fetch(`${url}/health`);
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {
+      // Not listening yet: try again shortly.
+    }
+    await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
+  }
+  throw new Error(`the server did not answer GET /health within ${READY_TIMEOUT_MS} ms`);
+}
