@@ -3,11 +3,22 @@
 
 import type { Bank, BatchItemResult } from "../../core/index.js";
 import type { BankApp } from "../app.js";
+import { reusedBufferJsonParser } from "../batch-body.js";
 import { BATCH_BODY_LIMIT_BYTES } from "../limits.js";
 import { batchSchema, type BatchItem, type BatchResult } from "../schemas/batch.js";
 
 /** Registers `POST /transfers/batch` on `bank`. */
 export function registerBatchRoutes(app: BankApp, bank: Bank): void {
+  // In a scope of its own, so that its body reader serves this route only.
+  app.register((scope: BankApp, _options, done) => {
+    scope.removeContentTypeParser("application/json");
+    scope.addContentTypeParser("application/json", reusedBufferJsonParser(BATCH_BODY_LIMIT_BYTES));
+    registerBatchRoute(scope, bank);
+    done();
+  });
+}
+
+function registerBatchRoute(app: BankApp, bank: Bank): void {
   app.post(
     "/transfers/batch",
     { schema: batchSchema, bodyLimit: BATCH_BODY_LIMIT_BYTES },

@@ -1,0 +1,68 @@
+// The JSON body reader of the batch route. A full batch is half a megabyte; Fastify's reader
+// copies it into a new Buffer and decodes it into a new string, and on the virtual machines we
+// measure, touching that much fresh memory costs more than parsing it. This reader copies the body
+// into one buffer kept from request to request, and decodes an ASCII body (the usual case) as
+// Latin-1, which is the same text and a cheaper conversion.
+
+import { isAscii } from "node:buffer";
+import type { IncomingMessage } from "node:http";
+import { errorCodes, type FastifyRequest } from "fastify";
+
+type Done = (error: Error | null, body?: unknown) => void;
+
+/**
+ * A content type parser for `application/json` with the same errors as Fastify's own (413 over
+ * `limitBytes`, 400 for a body that is empty, broken off or not JSON; Node's HTTP parser already
+ * holds the body to its declared length). Unlike Fastify's it does not scan for `__proto__` keys:
+ * the batch schema refuses every key it does not name.
+ */
+export function reusedBufferJsonParser(limitBytes: number) {
+  let scratch = Buffer.alloc(0);
+
+  return (request: FastifyRequest, payload: IncomingMessage, done: Done): void => {
+    const declaredLength = Number(request.headers["content-length"]);
+    if (declaredLength > limitBytes) return done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+    const chunks: Buffer[] = [];
+    let receivedLength = 0;
+
+    const onData = (chunk: Buffer): void => {
+      receivedLength += chunk.length;
+      if (receivedLength > limitBytes) {
+        stop();
+        done(new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE());
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (error?: Error & { statusCode?: number }): void => {
+      stop();
+      if (error !== undefined) {
+        error.statusCode = 400;
+        return done(error);
+      }
+      if (receivedLength === 0) return done(new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY());
+      if (scratch.length < receivedLength) scratch = Buffer.allocUnsafeSlow(Math.max(receivedLength, scratch.length * 2));
+      let offset = 0;
+      for (const chunk of chunks) offset += chunk.copy(scratch, offset);
+      const bytes = scratch.subarray(0, receivedLength);
+      const text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY());
+      }
+      done(null, body);
+    };
+    const stop = (): void => {
+      payload.removeListener("data", onData);
+      payload.removeListener("end", onEnd);
+      payload.removeListener("error", onEnd);
+    };
+
+    payload.on("data", onData);
+    payload.on("end", onEnd);
+    payload.on("error", onEnd);
+    payload.resume();
+  };
+}
