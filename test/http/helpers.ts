@@ -5,6 +5,19 @@ import { expect } from "vitest";
 import { Bank } from "../../src/index.js";
 import { buildApp, type BankApp } from "../../src/http/app.js";
 
+/** Every route of the API as "METHOD /path", sorted: what the OpenAPI document and /docs must list. */
+export const API_ROUTES = [
+  "GET /accounts",
+  "GET /accounts/{name}",
+  "GET /accounts/{name}/history",
+  "GET /health",
+  "POST /accounts",
+  "POST /accounts/{name}/deposits",
+  "POST /accounts/{name}/withdrawals",
+  "POST /transfers",
+  "POST /transfers/batch",
+];
+
 /** The instant every transaction of a test bank is stamped with. */
 export const FIXED_TIME_MS = Date.UTC(2025, 0, 2, 3, 4, 5, 678);
 export const FIXED_TIMESTAMP = "2025-01-02T03:04:05.678Z";
