@@ -36,8 +36,11 @@ import {
   batchFingerprint,
   runBatch,
   runBatchCodes,
+  runResolvedBatch,
   type BatchOptions,
   type BatchResult,
+  type BatchSummary,
+  type ResolvedTransfers,
   type TransferInstruction,
 } from "./batch.js";
 import { Transaction, type TransactionType } from "./transaction.js";
@@ -301,6 +304,14 @@ export class Bank {
     );
   }
 
+  /**
+   * @internal A batch already resolved to account indexes and minor units by a bulk reader (the
+   * HTTP batch route's), as `transferBatch` would run it. An atomic refusal throws BatchRefusedError.
+   */
+  transferResolvedBatch(transfers: ResolvedTransfers, atomic: boolean): BatchSummary {
+    return runResolvedBatch(this, transfers, atomic);
+  }
+
   /** @internal Applies a transfer already checked against the current balances. */
   applyTransfer(sender: number, recipient: number, amountMinor: number, timeMs: number): void {
     const senderAfterMinor = (this.balancesMinor[sender] as number) - amountMinor;
@@ -314,6 +325,11 @@ export class Bank {
   /** @internal The index of the account with this name, or undefined. */
   findIndex(name: string): number | undefined {
     return this.indexByName.get(name);
+  }
+
+  /** @internal The name of the account at this index. */
+  nameAt(index: number): string {
+    return (this.accounts[index] as Account).name;
   }
 
   /** @internal The bank's clock, read once per operation or batch. */

@@ -2,11 +2,12 @@
 // against a private copy of the balances they touch, then applied together, or not at all) or
 // independent (each applied or refused on its own, in order).
 
-import { AssertionError } from "./assert.js";
+import { assert, AssertionError } from "./assert.js";
 import type { Bank, OperationOptions } from "./bank.js";
 import { BankError, BatchRefusedError, InvalidArgumentError } from "./errors.js";
 import { BATCH_SIZE_MAX } from "./limits.js";
-import { parseAmount, tryParseAmount, type AmountInput } from "./money.js";
+import { MAX_AMOUNT_MINOR, parseAmount, tryParseAmount, type AmountInput } from "./money.js";
+import { beginOverlay } from "./overlay.js";
 import { amountCode, missingAccountCode, transferError, transferRefusal, type TransferCode } from "./refusal.js";
 
 /** One transfer of a batch, by account names. */
@@ -33,10 +34,36 @@ export interface BatchResult {
   results: BatchItemResult[];
 }
 
+/**
+ * @internal A batch whose names and amounts a bulk reader has already resolved: account indexes and
+ * minor units, every account known to the bank and every amount valid and positive. Only the first
+ * `count` entries of each column belong to the batch.
+ */
+export interface ResolvedTransfers {
+  readonly count: number;
+  readonly senders: Int32Array;
+  readonly recipients: Int32Array;
+  readonly amountsMinor: Float64Array;
+}
+
+/**
+ * @internal What became of a resolved batch, in brief: the applied transfers have consecutive ids
+ * from `firstTransactionId` to `lastTransactionId`. `results` are given for independent batches only.
+ */
+export interface BatchSummary {
+  readonly applied: number;
+  readonly refused: number;
+  readonly firstTransactionId: number | null;
+  readonly lastTransactionId: number | null;
+  readonly results: BatchItemResult[] | null;
+}
+
 /** A batch after name and amount lookup: indexes, minor units, and each transfer's code so far. */
 interface Resolved {
   readonly bank: Bank;
-  readonly transfers: readonly TransferInstruction[];
+  /** The transfers as given, or null when they came resolved (then every lookup passed). */
+  readonly transfers: readonly TransferInstruction[] | null;
+  readonly count: number;
   readonly senders: Int32Array;
   readonly recipients: Int32Array;
   readonly amountsMinor: Float64Array;
@@ -49,20 +76,56 @@ interface Resolved {
 
 /** Runs a batch and describes each transfer; an atomic refusal throws BatchRefusedError. */
 export function runBatch(bank: Bank, transfers: readonly TransferInstruction[], atomic: boolean): BatchResult {
-  const batch = execute(bank, transfers, atomic);
-  const results: BatchItemResult[] = new Array(transfers.length);
-  let applied = 0;
-  for (let index = 0; index < transfers.length; index++) {
-    if (batch.codes[index] === "OK") {
-      results[index] = { index, ok: true, transactionId: (batch.positions[index] as number) + 1 };
-      applied++;
-    } else if (atomic) {
-      throw new BatchRefusedError(index, refusalError(batch, index));
-    } else {
-      results[index] = { index, ok: false, error: refusalError(batch, index) };
-    }
+  checkSize(transfers);
+  const batch = execute(bank, resolve(bank, transfers), atomic);
+  const results: BatchItemResult[] = new Array(batch.count);
+  for (let index = 0; index < batch.count; index++) results[index] = describe(batch, index, atomic);
+  const applied = countApplied(batch);
+  return { applied, refused: batch.count - applied, results };
+}
+
+/**
+ * Runs a batch that came resolved, for the bulk readers of other layers. An atomic refusal throws
+ * BatchRefusedError; an atomic success allocates nothing per transfer.
+ */
+export function runResolvedBatch(bank: Bank, transfers: ResolvedTransfers, atomic: boolean): BatchSummary {
+  const batch = execute(bank, fromColumns(bank, transfers), atomic);
+  let results: BatchItemResult[] | null = null;
+  if (atomic) {
+    const refused = batch.codes.findIndex((code) => code !== "OK");
+    if (refused >= 0) describe(batch, refused, atomic);
+  } else {
+    results = new Array<BatchItemResult>(batch.count);
+    for (let index = 0; index < batch.count; index++) results[index] = describe(batch, index, atomic);
   }
-  return { applied, refused: transfers.length - applied, results };
+  const applied = countApplied(batch);
+  const first = applied === 0 ? null : firstAppliedPosition(batch) + 1;
+  return {
+    applied,
+    refused: batch.count - applied,
+    firstTransactionId: first,
+    lastTransactionId: first === null ? null : first + applied - 1,
+    results,
+  };
+}
+
+/** One transfer's result; in an atomic batch a refusal throws instead. */
+function describe(batch: Resolved, index: number, atomic: boolean): BatchItemResult {
+  if (batch.codes[index] === "OK") {
+    return { index, ok: true, transactionId: (batch.positions[index] as number) + 1 };
+  }
+  if (atomic) throw new BatchRefusedError(index, refusalError(batch, index));
+  return { index, ok: false, error: refusalError(batch, index) };
+}
+
+function countApplied(batch: Resolved): number {
+  let applied = 0;
+  for (const code of batch.codes) if (code === "OK") applied++;
+  return applied;
+}
+
+function firstAppliedPosition(batch: Resolved): number {
+  return batch.positions[batch.codes.indexOf("OK")] as number;
 }
 
 /**
@@ -70,7 +133,8 @@ export function runBatch(bank: Bank, transfers: readonly TransferInstruction[], 
  * refused transfer has its own code and every other one BATCH_REFUSED.
  */
 export function runBatchCodes(bank: Bank, transfers: readonly TransferInstruction[], atomic: boolean): TransferCode[] {
-  const { codes } = execute(bank, transfers, atomic);
+  checkSize(transfers);
+  const { codes } = execute(bank, resolve(bank, transfers), atomic);
   if (!atomic) return codes;
   const refused = codes.findIndex((code) => code !== "OK");
   if (refused < 0) return codes;
@@ -85,11 +149,13 @@ export function batchFingerprint(transfers: readonly TransferInstruction[]): unk
   ]);
 }
 
-function execute(bank: Bank, transfers: readonly TransferInstruction[], atomic: boolean): Resolved {
+function checkSize(transfers: readonly TransferInstruction[]): void {
   if (!Array.isArray(transfers) || transfers.length === 0 || transfers.length > BATCH_SIZE_MAX) {
     throw new InvalidArgumentError(`A batch must hold 1 to ${BATCH_SIZE_MAX} transfers`);
   }
-  const batch = resolve(bank, transfers);
+}
+
+function execute(bank: Bank, batch: Resolved, atomic: boolean): Resolved {
   if (atomic) {
     // Nothing is applied unless every transfer passes against the balances its predecessors leave.
     if (checkAll(bank, batch)) applyAll(bank, batch);
@@ -99,20 +165,52 @@ function execute(bank: Bank, transfers: readonly TransferInstruction[], atomic: 
   return batch;
 }
 
-function resolve(bank: Bank, transfers: readonly TransferInstruction[]): Resolved {
-  const count = transfers.length;
-  const batch: Resolved = {
+function newResolved(
+  bank: Bank, transfers: readonly TransferInstruction[] | null,
+  senders: Int32Array, recipients: Int32Array, amountsMinor: Float64Array,
+): Resolved {
+  const count = senders.length;
+  return {
     bank,
     transfers,
-    senders: new Int32Array(count),
-    recipients: new Int32Array(count),
-    amountsMinor: new Float64Array(count),
+    count,
+    senders,
+    recipients,
+    amountsMinor,
     codes: new Array<TransferCode>(count),
     senderBalancesMinor: new Float64Array(count),
     positions: new Float64Array(count),
   };
+}
+
+function resolve(bank: Bank, transfers: readonly TransferInstruction[]): Resolved {
+  const count = transfers.length;
+  const batch = newResolved(bank, transfers, new Int32Array(count), new Int32Array(count), new Float64Array(count));
   for (let index = 0; index < count; index++) {
     batch.codes[index] = resolveOne(bank, transfers[index], batch, index);
+  }
+  return batch;
+}
+
+function fromColumns(bank: Bank, transfers: ResolvedTransfers): Resolved {
+  const { count } = transfers;
+  assert(count >= 1 && count <= BATCH_SIZE_MAX, "a resolved batch holds 1 to BATCH_SIZE_MAX transfers");
+  // The columns are only read, so they are used as they are.
+  const { senders, recipients, amountsMinor } = transfers;
+  const batch = newResolved(
+    bank, null, senders.subarray(0, count), recipients.subarray(0, count), amountsMinor.subarray(0, count),
+  );
+  const accounts = bank.accountCount;
+  for (let index = 0; index < count; index++) {
+    const sender = batch.senders[index] as number;
+    const recipient = batch.recipients[index] as number;
+    const amountMinor = batch.amountsMinor[index] as number;
+    assert(
+      sender >= 0 && sender < accounts && recipient >= 0 && recipient < accounts &&
+        Number.isSafeInteger(amountMinor) && amountMinor > 0 && amountMinor <= MAX_AMOUNT_MINOR,
+      "a resolved transfer names known accounts and a valid amount",
+    );
+    batch.codes[index] = "OK";
   }
   return batch;
 }
@@ -131,61 +229,10 @@ function resolveOne(bank: Bank, transfer: TransferInstruction | undefined, batch
   return "OK";
 }
 
-/**
- * The balances an atomic batch would leave, kept beside the bank's own until the batch is known to
- * pass. A slot counts only if stamped with the current batch's number, so starting a batch costs
- * nothing however many accounts the last one touched.
- */
-class Overlay {
-  private balancesMinor = new Float64Array(0);
-  private stamps = new Float64Array(0);
-  private stamp = 0;
-
-  constructor(private readonly bank: Bank) {}
-
-  /** Starts a batch: every balance reads through to the bank again. */
-  begin(): void {
-    const accounts = this.bank.accountCount;
-    if (this.stamps.length < accounts) {
-      const length = Math.max(accounts, this.stamps.length * 2);
-      const balancesMinor = new Float64Array(length);
-      const stamps = new Float64Array(length);
-      balancesMinor.set(this.balancesMinor);
-      stamps.set(this.stamps);
-      this.balancesMinor = balancesMinor;
-      this.stamps = stamps;
-    }
-    this.stamp++;
-  }
-
-  balanceMinorAt(account: number): number {
-    return this.stamps[account] === this.stamp
-      ? (this.balancesMinor[account] as number)
-      : this.bank.balanceMinorAt(account);
-  }
-
-  set(account: number, balanceMinor: number): void {
-    this.stamps[account] = this.stamp;
-    this.balancesMinor[account] = balanceMinor;
-  }
-}
-
-const overlays = new WeakMap<Bank, Overlay>();
-
-function overlayOf(bank: Bank): Overlay {
-  let overlay = overlays.get(bank);
-  if (overlay === undefined) {
-    overlay = new Overlay(bank);
-    overlays.set(bank, overlay);
-  }
-  overlay.begin();
-  return overlay;
-}
-
 /** Checks every transfer in order against the batch's own copy of the balances; true when all pass. */
 function checkAll(bank: Bank, batch: Resolved): boolean {
-  const overlay = overlayOf(bank);
-  for (let index = 0; index < batch.codes.length; index++) {
+  const overlay = beginOverlay(bank);
+  for (let index = 0; index < batch.count; index++) {
     if (batch.codes[index] !== "OK") return false;
     const sender = batch.senders[index] as number;
     const recipient = batch.recipients[index] as number;
@@ -206,7 +253,7 @@ function checkAll(bank: Bank, batch: Resolved): boolean {
 
 function applyAll(bank: Bank, batch: Resolved): void {
   const timeMs = bank.now();
-  for (let index = 0; index < batch.codes.length; index++) {
+  for (let index = 0; index < batch.count; index++) {
     bank.applyTransfer(batch.senders[index] as number, batch.recipients[index] as number, batch.amountsMinor[index] as number, timeMs);
     batch.positions[index] = bank.transactionCount - 1;
   }
@@ -214,7 +261,7 @@ function applyAll(bank: Bank, batch: Resolved): void {
 
 function applyEach(bank: Bank, batch: Resolved): void {
   const timeMs = bank.now();
-  for (let index = 0; index < batch.codes.length; index++) {
+  for (let index = 0; index < batch.count; index++) {
     if (batch.codes[index] !== "OK") continue;
     const sender = batch.senders[index] as number;
     const recipient = batch.recipients[index] as number;
@@ -234,12 +281,13 @@ function applyEach(bank: Bank, batch: Resolved): void {
 /** The error a refused transfer of the batch would have thrown on its own. */
 function refusalError(batch: Resolved, index: number): BankError {
   const code = batch.codes[index] as TransferCode;
-  const transfer = batch.transfers[index] as TransferInstruction;
   if (code === "SAME_ACCOUNT" || code === "INSUFFICIENT_FUNDS" || code === "BALANCE_LIMIT_EXCEEDED") {
-    const { sender, recipient } = transfer;
+    const sender = batch.bank.nameAt(batch.senders[index] as number);
+    const recipient = batch.bank.nameAt(batch.recipients[index] as number);
     return transferError(code, sender, recipient, batch.amountsMinor[index] as number, batch.senderBalancesMinor[index] as number);
   }
-  return lookupError(batch.bank, transfer);
+  // Only a batch given by names can be refused at lookup.
+  return lookupError(batch.bank, (batch.transfers as readonly TransferInstruction[])[index] as TransferInstruction);
 }
 
 /** Re-runs the throwing lookups of a transfer refused before any balance was read, for their wording. */

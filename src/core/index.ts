@@ -6,6 +6,8 @@ export {
   type BatchItemResult,
   type BatchOptions,
   type BatchResult,
+  type BatchSummary,
+  type ResolvedTransfers,
   type TransferInstruction,
 } from "./batch.js";
 export {

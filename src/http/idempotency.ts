@@ -194,8 +194,19 @@ function inProgressDetail(key: string): string {
   return `A request with idempotency key '${key}' is still in progress; retry once it has been answered`;
 }
 
-/** Same route and body, whatever the whitespace: a digest of the method, URL and parsed body. */
+/**
+ * Same route and body, whatever the whitespace and the order of keys: a digest of the method, URL
+ * and parsed body. A body the batch route's fast reader took is digested as JSON.parse would give it.
+ */
 function fingerprintOf(request: FastifyRequest): string {
-  const body = JSON.stringify(request.body ?? null);
+  const body = JSON.stringify(request.body ?? null, keysInOrder);
   return createHash("sha256").update(`${request.method} ${request.url}\n`).update(body).digest("base64");
+}
+
+/** A JSON.stringify replacer that writes every object's keys sorted. */
+function keysInOrder(_key: string, value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const sorted: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) sorted[key] = (value as Record<string, unknown>)[key];
+  return sorted;
 }

@@ -39,7 +39,7 @@ describe("batch body reader", () => {
 
 describe("batch body reader, on its own", () => {
   it("when the body stream fails, reports a 400 error and stops listening", async () => {
-    const parse = reusedBufferJsonParser(1024);
+    const parse = reusedBufferJsonParser(1024, () => null);
     const payload = new PassThrough();
     const failed = new Promise<Error & { statusCode?: number }>((resolve) => {
       parse({ headers: {} } as FastifyRequest, payload as unknown as IncomingMessage, (error) => resolve(error as Error));
@@ -53,7 +53,7 @@ describe("batch body reader, on its own", () => {
   });
 
   it("when bodies of different sizes follow each other, each is read on its own", async () => {
-    const parse = reusedBufferJsonParser(1024);
+    const parse = reusedBufferJsonParser(1024, () => null);
     const read = (text: string) =>
       new Promise((resolve) => {
         const payload = new PassThrough();
