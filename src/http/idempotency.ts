@@ -206,7 +206,8 @@ function fingerprintOf(request: FastifyRequest): string {
 /** A JSON.stringify replacer that writes every object's keys sorted. */
 function keysInOrder(_key: string, value: unknown): unknown {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
-  const sorted: Record<string, unknown> = {};
+  // Without a prototype, so that a "__proto__" key from JSON.parse stays a key.
+  const sorted: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   for (const key of Object.keys(value).sort()) sorted[key] = (value as Record<string, unknown>)[key];
   return sorted;
 }

@@ -11,9 +11,10 @@ const ARENA_BYTES_MIN = 4096;
 
 /**
  * The 32-bit FNV-1a step; a name's hash is this folded over its bytes from FNV_OFFSET_BASIS.
- * Readers compute it while they scan, so the index never reads a name twice to hash it.
+ * Readers compute it while they scan, so the index never reads a name twice to hash it. Hashes
+ * are signed 32-bit integers, as they are stored.
  */
-export const FNV_OFFSET_BASIS = 0x811c9dc5;
+export const FNV_OFFSET_BASIS = 0x811c9dc5 | 0;
 export function fnvStep(hash: number, byte: number): number {
   return Math.imul(hash ^ byte, 0x01000193);
 }
