@@ -8,9 +8,8 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { BATCH_SIZE_MAX, type Bank } from "../../src/index.js";
 import type { BankApp } from "../../src/http/app.js";
 import { ScannedBatch } from "../../src/http/batch-scan.js";
-import { appWith, expectProblem, request, snapshot, type JsonResponse } from "./helpers.js";
+import { appWith, expectProblem, expectReplay, REPLAYED, request, snapshot, type JsonResponse } from "./helpers.js";
 
-const REPLAYED = "idempotency-replayed";
 
 /** One transfer, its amount as the JSON number text it is sent as (e.g. "10.5"). */
 type Row = [sender: string, recipient: string, amount: string];
@@ -60,15 +59,6 @@ function watchBatches(bank: Bank) {
 
 function postBatch(app: BankApp, body: string, headers: Record<string, string> = {}): Promise<JsonResponse> {
   return request(app, "POST", "/transfers/batch", body, headers);
-}
-
-/** Expects `retry` to be `first` again, byte for byte, marked as a replay (and `first` not). */
-function expectReplay(retry: JsonResponse, first: JsonResponse): void {
-  expect(first.headers[REPLAYED]).toBeUndefined();
-  expect(retry.headers[REPLAYED]).toBe("true");
-  expect(retry.status).toBe(first.status);
-  expect(retry.headers["content-type"]).toBe(first.headers["content-type"]);
-  expect(retry.text).toBe(first.text);
 }
 
 afterEach(() => {

@@ -79,6 +79,18 @@ export function expectProblem(response: JsonResponse, status: number, code: stri
 }
 
 /** Every account with its balance and full history, and the journal length: all the state. */
+/** The header that marks a response replayed for an idempotency key. */
+export const REPLAYED = "idempotency-replayed";
+
+/** Expects `retry` to be `first` again, byte for byte, marked as a replay (and `first` not). */
+export function expectReplay(retry: JsonResponse, first: JsonResponse): void {
+  expect(first.headers[REPLAYED]).toBeUndefined();
+  expect(retry.headers[REPLAYED]).toBe("true");
+  expect(retry.status).toBe(first.status);
+  expect(retry.headers["content-type"]).toBe(first.headers["content-type"]);
+  expect(retry.text).toBe(first.text);
+}
+
 export function snapshot(bank: Bank): unknown {
   return {
     transactionCount: bank.transactionCount,

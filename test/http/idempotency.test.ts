@@ -7,22 +7,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Bank } from "../../src/index.js";
 import { buildApp, type AppOptions, type BankApp } from "../../src/http/app.js";
-import { appWith, expectProblem, FIXED_TIME_MS, request, snapshot, type JsonResponse } from "./helpers.js";
+import { appWith, expectProblem, expectReplay, FIXED_TIME_MS, REPLAYED, request, snapshot, type JsonResponse } from "./helpers.js";
 
-const REPLAYED = "idempotency-replayed";
 
 /** POSTs `body` as JSON with `key` as its Idempotency-Key. */
 function post(app: BankApp, url: string, body: unknown, key: string): Promise<JsonResponse> {
   return request(app, "POST", url, body, { "idempotency-key": key });
-}
-
-/** Expects `retry` to be `first` again, byte for byte, marked as a replay (and `first` not). */
-function expectReplay(retry: JsonResponse, first: JsonResponse): void {
-  expect(first.headers[REPLAYED]).toBeUndefined();
-  expect(retry.headers[REPLAYED]).toBe("true");
-  expect(retry.status).toBe(first.status);
-  expect(retry.headers["content-type"]).toBe(first.headers["content-type"]);
-  expect(retry.text).toBe(first.text);
 }
 
 function bankWith(balances: Record<string, number>): Bank {
