@@ -55,6 +55,12 @@ interface XScale {
   readonly at: (count: number) => number;
 }
 
+/** A y axis with room above `valueMax`: its step, and its top on a step. */
+function yAxis(valueMax: number): { yStep: number; yMax: number } {
+  const yStep = niceStep(valueMax * 1.08);
+  return { yStep, yMax: roundUp(valueMax * 1.08, yStep) };
+}
+
 export function renderChart(input: ChartInput): string {
   const counts = [...input.valid, ...input.mix].map((row) => row.count);
   const x = xScale(Math.min(...counts), Math.max(...counts));
@@ -65,8 +71,7 @@ export function renderChart(input: ChartInput): string {
   const throughput: Panel = {
     top: 84,
     height: 210,
-    yStep: niceStep(rateMax * 1.08),
-    yMax: roundUp(rateMax * 1.08, niceStep(rateMax * 1.08)),
+    ...yAxis(rateMax),
     yTitle: "Million transfers / s",
     yLabel: (value) => (value === 0 ? "0" : `${value}M`),
     series: [
@@ -86,8 +91,7 @@ export function renderChart(input: ChartInput): string {
   const memory: Panel = {
     top: 346,
     height: 184,
-    yStep: niceStep(bytesMax * 1.08),
-    yMax: roundUp(bytesMax * 1.08, niceStep(bytesMax * 1.08)),
+    ...yAxis(bytesMax),
     yTitle: "Retained bytes / transfer",
     yLabel: (value) => String(value),
     series: [

@@ -253,16 +253,14 @@ export class Bank {
       sender, recipient, amountMinor, balancesMinor[sender] as number, balancesMinor[recipient] as number,
     );
     if (code !== "OK") {
-      const accounts = this.accounts as Account[];
-      const senderName = (accounts[sender] as Account).name;
-      const recipientName = (accounts[recipient] as Account).name;
-      throw transferError(code, senderName, recipientName, amountMinor, balancesMinor[sender] as number);
+      const senderBalanceMinor = balancesMinor[sender] as number;
+      throw transferError(code, this.nameAt(sender), this.nameAt(recipient), amountMinor, senderBalanceMinor);
     }
     const timeMs = this.clock();
     this.applyTransfer(sender, recipient, amountMinor, timeMs);
     return new Transaction(
-      this.journal.length, "transfer_out", (this.accounts[sender] as Account).name, amountMinor,
-      balancesMinor[sender] as number, (this.accounts[recipient] as Account).name, timeMs,
+      this.journal.length, "transfer_out", this.nameAt(sender), amountMinor,
+      balancesMinor[sender] as number, this.nameAt(recipient), timeMs,
     );
   }
 
@@ -402,7 +400,7 @@ export class Bank {
       !Number.isSafeInteger(before) || position < 0 || position >= this.journal.length ||
       !this.journal.involves(position, account)
     ) {
-      const name = (this.accounts[account] as Account).name;
+      const name = this.nameAt(account);
       throw new InvalidArgumentError(`Cursor ${String(before)} is not a transaction of account '${name}'`);
     }
     return position;
@@ -419,10 +417,10 @@ export class Bank {
     let counterparty: string | null = null;
     if (kind === EntryKind.Transfer) {
       const other = isDebit ? journal.creditAccount(position) : journal.debitAccount(position);
-      counterparty = (this.accounts[other] as Account).name;
+      counterparty = this.nameAt(other);
     }
     return new Transaction(
-      position + 1, transactionType(kind, isDebit), (this.accounts[account] as Account).name,
+      position + 1, transactionType(kind, isDebit), this.nameAt(account),
       journal.amountMinor(position), balanceAfterMinor, counterparty, journal.timeMs(position),
     );
   }
@@ -436,12 +434,12 @@ export class Bank {
   }
 
   private insufficientFundsError(account: number, amountMinor: number): InsufficientFundsError {
-    const name = (this.accounts[account] as Account).name;
+    const name = this.nameAt(account);
     return new InsufficientFundsError(name, amountMinor, this.balancesMinor[account] as number);
   }
 
   private balanceLimitError(account: number): BalanceLimitExceededError {
-    return new BalanceLimitExceededError((this.accounts[account] as Account).name, MAX_AMOUNT_MINOR);
+    return new BalanceLimitExceededError(this.nameAt(account), MAX_AMOUNT_MINOR);
   }
 
   /**

@@ -61,7 +61,8 @@ export function buildApp(options: AppOptions = {}): BankApp {
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(createValidatorCompiler());
+  const validatorCompiler = createValidatorCompiler();
+  app.setValidatorCompiler(validatorCompiler);
   // Only JSON bodies are accepted: without this, text/plain would be parsed and reach validation.
   app.removeContentTypeParser("text/plain");
   registerErrorHandlers(app);
@@ -73,7 +74,7 @@ export function buildApp(options: AppOptions = {}): BankApp {
     registerAccountRoutes(routes, bank);
     registerCashRoutes(routes, bank);
     registerTransferRoutes(routes, bank);
-    registerBatchRoutes(routes, bank);
+    registerBatchRoutes(routes, bank, validatorCompiler);
     registerHistoryRoutes(routes, bank);
     done();
   });

@@ -6,7 +6,9 @@
 // string amount, an unknown name, a duplicate key, a broken body) makes it give up, and the route
 // reads the body the ordinary way, which gives every answer and every error its usual form.
 
-import { BATCH_SIZE_MAX, MAX_AMOUNT_MINOR, type Bank, type ResolvedTransfers } from "../core/index.js";
+import {
+  BATCH_SIZE_MAX, MAX_AMOUNT_MINOR, MINOR_PER_MAJOR, toMajor, type Bank, type ResolvedTransfers,
+} from "../core/index.js";
 import { FNV_OFFSET_BASIS, fnvStep, type NameBytesIndex } from "./name-bytes-index.js";
 
 const TAB = 0x09;
@@ -24,6 +26,7 @@ const BACKSLASH = 0x5c;
 const CLOSE_BRACKET = 0x5d;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
+const NO_BYTES = new Uint8Array(0);
 /** What `peek` returns past the last byte. */
 const END = -1;
 /** What the readers return when they give up. */
@@ -48,7 +51,7 @@ const TRUE_BYTES = Buffer.from("true", "latin1");
 const FALSE_BYTES = Buffer.from("false", "latin1");
 
 // A major part of at most 13 digits keeps every amount read below 2^53 minor units.
-const MAJOR_DIGITS_MAX = String(MAX_AMOUNT_MINOR / 100).length;
+const MAJOR_DIGITS_MAX = String(toMajor(MAX_AMOUNT_MINOR)).length;
 
 /** A batch body read by the fast reader: resolved columns, and the body's meaning for fingerprints. */
 export class ScannedBatch implements ResolvedTransfers {
@@ -68,7 +71,7 @@ export class ScannedBatch implements ResolvedTransfers {
       sender: this.bank.nameAt(this.senders[index] as number),
       recipient: this.bank.nameAt(this.recipients[index] as number),
       // The double nearest to minor / 100 is the one JSON.parse made of the amount's digits.
-      amount: (this.amountsMinor[index] as number) / 100,
+      amount: toMajor(this.amountsMinor[index] as number),
     }));
     return { transfers, ...(this.atomicSent !== undefined && { atomic: this.atomicSent }) };
   }
@@ -76,7 +79,7 @@ export class ScannedBatch implements ResolvedTransfers {
 
 /** Reads batch bodies for one bank; its column buffers are reused from body to body. */
 export class BatchScanner {
-  private bytes: Uint8Array = new Uint8Array(0);
+  private bytes: Uint8Array = NO_BYTES;
   private at = 0;
   private readonly senders = new Int32Array(BATCH_SIZE_MAX);
   private readonly recipients = new Int32Array(BATCH_SIZE_MAX);
@@ -91,7 +94,7 @@ export class BatchScanner {
     try {
       return this.body();
     } finally {
-      this.bytes = new Uint8Array(0);
+      this.bytes = NO_BYTES;
     }
   }
 
@@ -223,7 +226,7 @@ export class BatchScanner {
     const majorDigits = at - start;
     // JSON allows no leading zero, and a major part too long is not money.
     if (majorDigits === 0 || majorDigits > MAJOR_DIGITS_MAX || (bytes[start] === ZERO && majorDigits > 1)) return GIVE_UP;
-    let minor = major * 100;
+    let minor = major * MINOR_PER_MAJOR;
     if (bytes[at] === DOT) {
       const tenths = (bytes[at + 1] as number) - ZERO;
       if (!(tenths >= 0 && tenths <= 9)) return GIVE_UP;

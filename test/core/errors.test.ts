@@ -131,6 +131,7 @@ describe("error catalogue", () => {
       "INVALID_NAME",
       "INVALID_ARGUMENT",
       "IDEMPOTENCY_KEY_REUSED",
+      "BATCH_REFUSED",
     ]));
   });
 

@@ -3,6 +3,7 @@
 // body is read by a fast reader straight into account indexes and minor units (see batch-scan.ts);
 // any other goes the ordinary way, through JSON.parse and the schema.
 
+import type { FastifySchemaCompiler } from "fastify";
 import type { Bank, BatchItemResult, BatchSummary } from "../../core/index.js";
 import type { BankApp } from "../app.js";
 import { reusedBufferJsonParser } from "../batch-body.js";
@@ -10,10 +11,10 @@ import { BatchScanner, ScannedBatch } from "../batch-scan.js";
 import { BATCH_BODY_LIMIT_BYTES } from "../limits.js";
 import { NameBytesIndex } from "../name-bytes-index.js";
 import { batchSchema, type BatchItem, type BatchResult } from "../schemas/batch.js";
-import { createValidatorCompiler, passingCheckedBodies } from "../validation.js";
+import { passingCheckedBodies } from "../validation.js";
 
-/** Registers `POST /transfers/batch` on `bank`. */
-export function registerBatchRoutes(app: BankApp, bank: Bank): void {
+/** Registers `POST /transfers/batch` on `bank`; `compiler` is the app's validator compiler. */
+export function registerBatchRoutes(app: BankApp, bank: Bank, compiler: FastifySchemaCompiler<unknown>): void {
   const scanner = new BatchScanner(bank, new NameBytesIndex((name) => bank.findIndex(name)));
   // In a scope of its own, so that its body reader serves this route only.
   app.register((scope: BankApp, _options, done) => {
@@ -22,19 +23,19 @@ export function registerBatchRoutes(app: BankApp, bank: Bank): void {
       "application/json",
       reusedBufferJsonParser(BATCH_BODY_LIMIT_BYTES, (bytes) => scanner.scan(bytes)),
     );
-    registerBatchRoute(scope, bank);
+    registerBatchRoute(scope, bank, compiler);
     done();
   });
 }
 
-function registerBatchRoute(app: BankApp, bank: Bank): void {
+function registerBatchRoute(app: BankApp, bank: Bank, compiler: FastifySchemaCompiler<unknown>): void {
   app.post(
     "/transfers/batch",
     {
       schema: batchSchema,
       bodyLimit: BATCH_BODY_LIMIT_BYTES,
       // The fast reader accepts only bodies the schema accepts.
-      validatorCompiler: passingCheckedBodies(createValidatorCompiler(), (body) => body instanceof ScannedBatch),
+      validatorCompiler: passingCheckedBodies(compiler, (body) => body instanceof ScannedBatch),
     },
     (request): BatchResult => {
       // An atomic refusal throws BatchRefusedError, which the error handler turns into a problem.
