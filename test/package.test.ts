@@ -37,17 +37,23 @@ describe("package banking-system", () => {
       "InvalidArgumentError",
       "IdempotencyKeyReusedError",
       "AssertionError",
-      "IdempotencyStore",
       "parseAmount",
       "formatMinor",
       "validateName",
     ]) {
       expect(typeof (pkg as Record<string, unknown>)[name]).toBe("function");
     }
-    expect(pkg.MAX_AMOUNT_MINOR).toBe(100_000_000_000_000);
+    expect(pkg.AMOUNT_MINOR_MAX).toBe(100_000_000_000_000);
     expect(pkg.NAME_LENGTH_MAX).toBe(64);
     expect(pkg.PAGE_SIZE_MAX).toBe(1000);
     expect(ERROR_CODES).toContain("INSUFFICIENT_FUNDS");
+  });
+
+  it("when imported, the package exports nothing of the core's internals", () => {
+    const exported = Object.keys(pkg);
+    for (const name of ["ledgerOf", "Ledger", "Journal", "IdempotencyStore", "fingerprintOf", "tryParseAmount", "runBatch", "runResolvedBatch", "nameProblem"]) {
+      expect(exported).not.toContain(name);
+    }
   });
 
   it("when the packaged bank refuses, the error is the packaged class with its code", () => {

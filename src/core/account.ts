@@ -1,10 +1,15 @@
 // Account: a handle on one account of a bank. It holds no state of its own; balance and history
-// are read from the bank, and every operation goes through the bank's validate-then-apply path.
+// are read from the ledger, and every operation takes the same path as the bank's (transfer.ts).
 
-import type { Bank, HistoryPage, HistoryPageOptions, OperationOptions } from "./bank.js";
+import type { Bank, OperationOptions } from "./bank.js";
 import { InvalidArgumentError } from "./errors.js";
-import { parseAmount, toMajor, type AmountInput } from "./money.js";
+import { historyOf, historyPage, type HistoryPage, type HistoryPageOptions } from "./history.js";
+import { EntryKind, NONE } from "./journal.js";
+import type { Ledger } from "./ledger.js";
+import type { AmountInput } from "./money.js";
 import type { Transaction } from "./transaction.js";
+import { moveByIndexes } from "./transfer.js";
+import { toMajor } from "./units.js";
 
 /**
  * One account, as returned by `bank.createAccount` and `bank.getAccount`.
@@ -16,52 +21,53 @@ import type { Transaction } from "./transaction.js";
  * alice.balance; // 400
  */
 export class Account {
-  /** @internal Accounts are made by `Bank.createAccount`, never directly. */
+  /** @internal Accounts are made by their bank, never directly. */
   constructor(
-    /** @internal */ readonly bank: Bank,
-    /** @internal */ readonly index: number,
+    private readonly bank: Bank,
+    private readonly ledger: Ledger,
+    private readonly index: number,
     readonly name: string,
   ) {}
 
   /** The balance in major units, exact to the cent (400.5). */
   get balance(): number {
-    return toMajor(this.bank.balanceMinorAt(this.index));
+    return toMajor(this.ledger.balanceMinorAt(this.index));
   }
 
   /** The balance in minor units (40050): an integer, for exact arithmetic. */
   get balanceMinor(): number {
-    return this.bank.balanceMinorAt(this.index);
+    return this.ledger.balanceMinorAt(this.index);
   }
 
   /** Number of transactions in this account's history, the opening included. */
   get historyLength(): number {
-    return this.bank.historyLengthAt(this.index);
+    return this.ledger.historyOf(this.index).length;
   }
 
   /** Adds money. See `Bank.deposit`. */
   deposit(amount: AmountInput, options?: OperationOptions): Transaction {
     if (options !== undefined) return this.bank.deposit(this.name, amount, options);
-    return this.bank.depositAt(this.index, parseAmount(amount));
+    return moveByIndexes(this.ledger, EntryKind.Deposit, NONE, this.index, amount);
   }
 
   /** Takes money out; never below zero. See `Bank.withdraw`. */
   withdraw(amount: AmountInput, options?: OperationOptions): Transaction {
     if (options !== undefined) return this.bank.withdraw(this.name, amount, options);
-    return this.bank.withdrawAt(this.index, parseAmount(amount));
+    return moveByIndexes(this.ledger, EntryKind.Withdrawal, this.index, NONE, amount);
   }
 
   /** Sends money to another account of the same bank. Returns this account's side. */
   transfer(target: Account, amount: AmountInput, options?: OperationOptions): Transaction {
-    if (!(target instanceof Account) || target.bank !== this.bank) {
+    if (!(target instanceof Account) || target.ledger !== this.ledger) {
       throw new InvalidArgumentError("Transfer target must be an account of the same bank");
     }
     if (options !== undefined) return this.bank.transfer(this.name, target.name, amount, options);
-    return this.bank.transferAt(this.index, target.index, parseAmount(amount));
+    return moveByIndexes(this.ledger, EntryKind.Transfer, this.index, target.index, amount);
   }
 
   /** The whole history, oldest first. A fresh copy: changing it changes nothing in the bank. */
   getTransactionHistory(): Transaction[] {
-    return this.bank.historyAt(this.index);
+    return historyOf(this.ledger, this.index);
   }
 
   /**
@@ -72,7 +78,7 @@ export class Account {
    * while (page.nextBefore !== null) page = account.getTransactionPage({ limit: 50, before: page.nextBefore });
    */
   getTransactionPage(options: HistoryPageOptions = {}): HistoryPage {
-    return this.bank.historyPageAt(this.index, options);
+    return historyPage(this.ledger, this.index, options);
   }
 
   toJSON(): { name: string; balance: number } {

@@ -1,55 +1,34 @@
-// The bank: accounts by name, their balances, and the journal of every transaction. Each operation
-// validates everything first and only then applies, synchronously, so a refused operation leaves
-// no trace and no two operations can interleave (see docs/ARCHITECTURE.md).
+// The bank: the public facade over one ledger. Each operation resolves and checks everything first
+// and only then applies, synchronously, so a refused operation leaves no trace and no two
+// operations can interleave (see docs/ARCHITECTURE.md). Idempotency keys are handled here.
 
 import { Account } from "./account.js";
 import { assert } from "./assert.js";
-import { SystemClock } from "./clock.js";
 import {
-  AccountNotFoundError,
-  BalanceLimitExceededError,
-  BankError,
-  DuplicateAccountError,
-  IdempotencyKeyReusedError,
-  InsufficientFundsError,
-  InvalidArgumentError,
-} from "./errors.js";
-import { IdempotencyStore, fingerprintOf, validateIdempotencyKey } from "./idempotency.js";
-import { EntryKind, Journal, NONE } from "./journal.js";
-import { PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX } from "./limits.js";
-import {
-  MAX_AMOUNT_MINOR,
-  parseAmount,
-  parseInitialBalance,
-  tryParseAmount,
-  type AmountInput,
-} from "./money.js";
-import { validateName } from "./name.js";
-import {
-  amountCode,
-  missingAccountCode,
-  transferError,
-  transferRefusal,
-  type TransferCode,
-} from "./refusal.js";
-import {
-  batchFingerprint,
+  atomicRefusal,
+  checkBatchSize,
   runBatch,
-  runBatchCodes,
-  runResolvedBatch,
   type BatchOptions,
+  type BatchOutcome,
   type BatchResult,
-  type BatchSummary,
-  type ResolvedTransfers,
   type TransferInstruction,
 } from "./batch.js";
-import { Transaction, type TransactionType } from "./transaction.js";
+import { SystemClock } from "./clock.js";
+import { BankError, DuplicateAccountError, IdempotencyKeyReusedError } from "./errors.js";
+import { IdempotencyStore, fingerprintOf, validateIdempotencyKey } from "./idempotency.js";
+import { EntryKind } from "./journal.js";
+import { Ledger } from "./ledger.js";
+import { parseInitialBalance, tryParseAmount, tryParseInitialBalance, type AmountInput } from "./money.js";
+import { validateName } from "./name.js";
+import { pageLimit, type PageOptions } from "./page.js";
+import type { Transaction } from "./transaction.js";
+import { check, findOrThrow, moveByNames, resolve, Resolved, type TransferCode } from "./transfer.js";
 
 export interface BankOptions {
   /**
    * Milliseconds since the epoch for transaction timestamps, read once per operation (tests pin it).
-   * Without it, the system clock, never going backwards and read at most once per 256 operations
-   * of one synchronous run (see clock.ts).
+   * Without it, the system clock, read at most once per 256 operations of one synchronous run (see
+   * clock.ts). Time in the journal never goes backwards, whichever clock is used.
    */
   clock?: () => number;
   /** How many idempotency keys are kept at most, and for how long (defaults in limits.ts). */
@@ -59,27 +38,10 @@ export interface BankOptions {
 
 export interface OperationOptions {
   /**
-   * Makes the call safe to retry: a later call with the same key and the same arguments returns
+   * Makes the call safe to retry: a later call with the same key and the same request returns
    * the first outcome (the same transaction, or the same refusal) and changes nothing.
    */
   idempotencyKey?: string;
-}
-
-export interface PageOptions {
-  /** Items per page, 1 to PAGE_SIZE_MAX (default PAGE_SIZE_DEFAULT). */
-  limit?: number;
-}
-
-export interface HistoryPageOptions extends PageOptions {
-  /** The id of a transaction of this account: the page starts just before it (older ones). */
-  before?: number;
-}
-
-export interface HistoryPage {
-  /** Newest first. */
-  transactions: Transaction[];
-  /** Pass as `before` for the next (older) page; null on the last page. */
-  nextBefore: number | null;
 }
 
 export interface AccountPageOptions extends PageOptions {
@@ -95,6 +57,9 @@ export interface AccountPage {
 
 type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: BankError };
 
+/** The ledger behind a bank, for the other layers of this package (see internal.ts). */
+export let ledgerOf: (bank: Bank) => Ledger;
+
 /**
  * An in-memory bank. Amounts are given in major units (25.5) or as decimal strings ("25.50") and
  * are exact to the cent; balances never go negative.
@@ -107,20 +72,21 @@ type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: f
  * alice.balance; // 75
  */
 export class Bank {
-  /** @internal */ readonly journal = new Journal();
-  private readonly indexByName = new Map<string, number>();
-  private readonly accounts: Account[] = [];
-  private readonly balancesMinor: number[] = [];
-  private readonly lastPositions: number[] = [];
-  private readonly historyLengths: number[] = [];
-  private sortedAccounts: Account[] | null = [];
-  private readonly clock: () => number;
+  private readonly ledger: Ledger;
+  private readonly handles: Account[] = [];
+  private sortedAccounts: Account[] = [];
   private readonly outcomes: IdempotencyStore<Outcome>;
+  private readonly resolved = new Resolved();
+
+  static {
+    ledgerOf = (bank) => bank.ledger;
+  }
 
   constructor(options: BankOptions = {}) {
-    this.clock = options.clock ?? new SystemClock().now;
+    const clock = options.clock ?? new SystemClock().now;
+    this.ledger = new Ledger(clock);
     this.outcomes = new IdempotencyStore<Outcome>({
-      clock: this.clock,
+      clock,
       ...(options.idempotencyKeysMax !== undefined && { keysMax: options.idempotencyKeysMax }),
       ...(options.idempotencyTtlMs !== undefined && { ttlMs: options.idempotencyTtlMs }),
     });
@@ -128,12 +94,12 @@ export class Bank {
 
   /** Number of accounts. */
   get accountCount(): number {
-    return this.accounts.length;
+    return this.ledger.accountCount;
   }
 
   /** Number of transactions recorded (a transfer counts once). */
   get transactionCount(): number {
-    return this.journal.length;
+    return this.ledger.entryCount;
   }
 
   /**
@@ -142,37 +108,22 @@ export class Bank {
    * @throws InvalidNameError, DuplicateAccountError, NegativeInitialBalanceError, InvalidAmountError
    */
   createAccount(name: string, initialBalance: AmountInput = 0, options?: OperationOptions): Account {
-    return this.idempotent(options, () => ["createAccount", name, initialBalance], () => {
+    return this.idempotent(options, () => ["createAccount", name, ...normalisedBalance(initialBalance)], () => {
       validateName(name);
       const balanceMinor = parseInitialBalance(initialBalance);
-      if (this.indexByName.has(name)) throw new DuplicateAccountError(name);
-      return this.openAccount(name, balanceMinor);
+      if (this.ledger.find(name) !== undefined) throw new DuplicateAccountError(name);
+      return this.accountAt(this.ledger.open(name, balanceMinor, this.ledger.now()));
     });
   }
 
-  private openAccount(name: string, balanceMinor: number): Account {
-    const index = this.accounts.length;
-    const account = new Account(this, index, name);
-    const position = this.journal.append(
-      EntryKind.Opened, balanceMinor, this.clock(), NONE, 0, NONE, index, balanceMinor, NONE,
-    );
-    this.indexByName.set(name, index);
-    this.accounts.push(account);
-    this.balancesMinor.push(balanceMinor);
-    this.lastPositions.push(position);
-    this.historyLengths.push(1);
-    this.sortedAccounts = null;
-    return account;
-  }
-
-  /** The account with this name. @throws AccountNotFoundError */
+  /** The account with this name. @throws AccountNotFoundError, InvalidNameError */
   getAccount(name: string): Account {
-    return this.accounts[this.indexOf(name)] as Account;
+    return this.accountAt(findOrThrow(this.ledger, name));
   }
 
   /** Whether an account has this name. */
   hasAccount(name: string): boolean {
-    return this.indexByName.has(name);
+    return this.ledger.find(name) !== undefined;
   }
 
   /** Every account, sorted by name (UTF-16 code unit order, the same on every machine). */
@@ -190,22 +141,17 @@ export class Bank {
     return { accounts, nextAfter: more ? (accounts[accounts.length - 1] as Account).name : null };
   }
 
-  private sorted(): Account[] {
-    this.sortedAccounts ??= [...this.accounts].sort((a, b) => (a.name < b.name ? -1 : 1));
-    return this.sortedAccounts;
-  }
-
   /** Adds money to an account. @throws AccountNotFoundError, NegativeAmountError, InvalidAmountError */
   deposit(name: string, amount: AmountInput, options?: OperationOptions): Transaction {
-    return this.idempotent(options, () => ["deposit", name, amount], () =>
-      this.depositAt(this.indexOf(name), parseAmount(amount)),
+    return this.idempotent(options, () => ["deposit", name, ...normalisedAmount(amount)], () =>
+      moveByNames(this.ledger, EntryKind.Deposit, undefined, name, amount, this.resolved),
     );
   }
 
   /** Takes money out of an account. @throws InsufficientFundsError and the deposit's errors */
   withdraw(name: string, amount: AmountInput, options?: OperationOptions): Transaction {
-    return this.idempotent(options, () => ["withdraw", name, amount], () =>
-      this.withdrawAt(this.indexOf(name), parseAmount(amount)),
+    return this.idempotent(options, () => ["withdraw", name, ...normalisedAmount(amount)], () =>
+      moveByNames(this.ledger, EntryKind.Withdrawal, name, undefined, amount, this.resolved),
     );
   }
 
@@ -214,53 +160,9 @@ export class Bank {
    *
    * @throws AccountNotFoundError, SameAccountError, InsufficientFundsError, NegativeAmountError, ...
    */
-  transfer(
-    senderName: string,
-    recipientName: string,
-    amount: AmountInput,
-    options?: OperationOptions,
-  ): Transaction {
-    return this.idempotent(options, () => ["transfer", senderName, recipientName, amount], () =>
-      this.transferAt(this.indexOf(senderName), this.indexOf(recipientName), parseAmount(amount)),
-    );
-  }
-
-  /** @internal */
-  depositAt(account: number, amountMinor: number): Transaction {
-    const balanceAfterMinor = (this.balancesMinor[account] as number) + amountMinor;
-    if (balanceAfterMinor > MAX_AMOUNT_MINOR) throw this.balanceLimitError(account);
-    const timeMs = this.clock();
-    this.balancesMinor[account] = balanceAfterMinor;
-    this.record(EntryKind.Deposit, amountMinor, timeMs, NONE, 0, account, balanceAfterMinor);
-    return this.transactionAt(this.journal.length - 1, account);
-  }
-
-  /** @internal */
-  withdrawAt(account: number, amountMinor: number): Transaction {
-    const balanceMinor = this.balancesMinor[account] as number;
-    if (amountMinor > balanceMinor) throw this.insufficientFundsError(account, amountMinor);
-    const timeMs = this.clock();
-    const balanceAfterMinor = balanceMinor - amountMinor;
-    this.balancesMinor[account] = balanceAfterMinor;
-    this.record(EntryKind.Withdrawal, amountMinor, timeMs, account, balanceAfterMinor, NONE, 0);
-    return this.transactionAt(this.journal.length - 1, account);
-  }
-
-  /** @internal The hot path of every transfer: plain checks, two balance writes, one append. */
-  transferAt(sender: number, recipient: number, amountMinor: number): Transaction {
-    const balancesMinor = this.balancesMinor;
-    const code = transferRefusal(
-      sender, recipient, amountMinor, balancesMinor[sender] as number, balancesMinor[recipient] as number,
-    );
-    if (code !== "OK") {
-      const senderBalanceMinor = balancesMinor[sender] as number;
-      throw transferError(code, this.nameAt(sender), this.nameAt(recipient), amountMinor, senderBalanceMinor);
-    }
-    const timeMs = this.clock();
-    this.applyTransfer(sender, recipient, amountMinor, timeMs);
-    return new Transaction(
-      this.journal.length, "transfer_out", this.nameAt(sender), amountMinor,
-      balancesMinor[sender] as number, this.nameAt(recipient), timeMs,
+  transfer(senderName: string, recipientName: string, amount: AmountInput, options?: OperationOptions): Transaction {
+    return this.idempotent(options, () => ["transfer", senderName, recipientName, ...normalisedAmount(amount)], () =>
+      moveByNames(this.ledger, EntryKind.Transfer, senderName, recipientName, amount, this.resolved),
     );
   }
 
@@ -271,16 +173,13 @@ export class Bank {
    * @example if (bank.tryTransfer("Alice", "Bob", 25) === "INSUFFICIENT_FUNDS") { ... }
    */
   tryTransfer(senderName: string, recipientName: string, amount: AmountInput): TransferCode {
-    const sender = this.indexByName.get(senderName);
-    if (sender === undefined) return missingAccountCode(senderName);
-    const recipient = this.indexByName.get(recipientName);
-    if (recipient === undefined) return missingAccountCode(recipientName);
-    const amountMinor = tryParseAmount(amount);
-    if (amountMinor <= 0) return amountCode(amountMinor);
-    const code = transferRefusal(
-      sender, recipient, amountMinor, this.balancesMinor[sender] as number, this.balancesMinor[recipient] as number,
-    );
-    if (code === "OK") this.applyTransfer(sender, recipient, amountMinor, this.clock());
+    const ledger = this.ledger;
+    const resolved = this.resolved;
+    const resolution = resolve(ledger, EntryKind.Transfer, senderName, recipientName, amount, resolved);
+    if (resolution !== "OK") return resolution;
+    const { debit, credit, amountMinor } = resolved;
+    const code = check(debit, credit, amountMinor, ledger.balanceMinorAt(debit), ledger.balanceMinorAt(credit));
+    if (code === "OK") ledger.move(EntryKind.Transfer, debit, credit, amountMinor, ledger.now());
     return code;
   }
 
@@ -290,161 +189,53 @@ export class Bank {
    * BatchRefusedError naming it. Without, each is applied or refused on its own.
    */
   transferBatch(transfers: readonly TransferInstruction[], options: BatchOptions = {}): BatchResult {
-    return this.idempotent(options, () => ["transferBatch", options.atomic, ...batchFingerprint(transfers)], () =>
-      runBatch(this, transfers, options.atomic ?? true),
-    );
-  }
-
-  /** The non-throwing form of `transferBatch`: one code per transfer ("OK" when applied). */
-  tryTransferBatch(transfers: readonly TransferInstruction[], options: BatchOptions = {}): TransferCode[] {
-    return this.idempotent(options, () => ["tryTransferBatch", options.atomic, ...batchFingerprint(transfers)], () =>
-      runBatchCodes(this, transfers, options.atomic ?? true),
-    );
+    const atomic = options.atomic ?? true;
+    return this.idempotent(options, () => ["transferBatch", atomic, ...batchParts(transfers)], () => {
+      const outcome = this.runBatch(transfers, atomic);
+      return { applied: outcome.applied, refused: outcome.refused, results: outcome.results() };
+    });
   }
 
   /**
-   * @internal A batch already resolved to account indexes and minor units by a bulk reader (the
-   * HTTP batch route's), as `transferBatch` would run it. An atomic refusal throws BatchRefusedError.
+   * The non-throwing form of `transferBatch`: one code per transfer ("OK" when applied). In a
+   * refused atomic batch the refused transfer has its own code and every other one BATCH_REFUSED.
    */
-  transferResolvedBatch(transfers: ResolvedTransfers, atomic: boolean): BatchSummary {
-    return runResolvedBatch(this, transfers, atomic);
+  tryTransferBatch(transfers: readonly TransferInstruction[], options: BatchOptions = {}): TransferCode[] {
+    const atomic = options.atomic ?? true;
+    return this.idempotent(options, () => ["tryTransferBatch", atomic, ...batchParts(transfers)], () => {
+      checkBatchSize(transfers);
+      const { codes } = runBatch(this.ledger, transfers, atomic);
+      const refused = atomic ? codes.findIndex((code) => code !== "OK") : -1;
+      if (refused < 0) return codes;
+      return codes.map((code, index) => (index === refused ? code : "BATCH_REFUSED"));
+    });
   }
 
-  /** @internal Applies a transfer already checked against the current balances. */
-  applyTransfer(sender: number, recipient: number, amountMinor: number, timeMs: number): void {
-    const senderAfterMinor = (this.balancesMinor[sender] as number) - amountMinor;
-    const recipientAfterMinor = (this.balancesMinor[recipient] as number) + amountMinor;
-    assert(senderAfterMinor >= 0 && recipientAfterMinor <= MAX_AMOUNT_MINOR, "transfer was checked");
-    this.balancesMinor[sender] = senderAfterMinor;
-    this.balancesMinor[recipient] = recipientAfterMinor;
-    this.record(EntryKind.Transfer, amountMinor, timeMs, sender, senderAfterMinor, recipient, recipientAfterMinor);
+  private runBatch(transfers: readonly TransferInstruction[], atomic: boolean): BatchOutcome {
+    checkBatchSize(transfers);
+    const outcome = runBatch(this.ledger, transfers, atomic);
+    const refusal = atomic ? atomicRefusal(outcome) : null;
+    if (refusal !== null) throw refusal;
+    return outcome;
   }
 
-  /** @internal The index of the account with this name, or undefined. */
-  findIndex(name: string): number | undefined {
-    return this.indexByName.get(name);
+  /** The one handle of the account at `index`, made the first time it is asked for. */
+  private accountAt(index: number): Account {
+    return (this.handles[index] ??= new Account(this, this.ledger, index, this.ledger.nameAt(index)));
   }
 
-  /** @internal The name of the account at this index. */
-  nameAt(index: number): string {
-    return (this.accounts[index] as Account).name;
-  }
-
-  /** @internal The bank's clock, read once per operation or batch. */
-  now(): number {
-    return this.clock();
-  }
-
-  /** Appends an entry (NONE for a missing side) and links it into each side's history. */
-  private record(
-    kind: EntryKind, amountMinor: number, timeMs: number,
-    debit: number, debitAfterMinor: number, credit: number, creditAfterMinor: number,
-  ): void {
-    const debitPrevious = debit === NONE ? NONE : (this.lastPositions[debit] as number);
-    const creditPrevious = credit === NONE ? NONE : (this.lastPositions[credit] as number);
-    const position = this.journal.append(
-      kind, amountMinor, timeMs, debit, debitAfterMinor, debitPrevious, credit, creditAfterMinor, creditPrevious,
-    );
-    if (debit !== NONE) {
-      this.lastPositions[debit] = position;
-      (this.historyLengths[debit] as number)++;
+  private sorted(): Account[] {
+    // Accounts are only ever added, so the sorted list is current while it has them all.
+    if (this.sortedAccounts.length !== this.ledger.accountCount) {
+      const all = Array.from({ length: this.ledger.accountCount }, (_, index) => this.accountAt(index));
+      this.sortedAccounts = all.sort((a, b) => (a.name < b.name ? -1 : 1));
     }
-    if (credit !== NONE) {
-      this.lastPositions[credit] = position;
-      (this.historyLengths[credit] as number)++;
-    }
-  }
-
-  /** @internal */
-  balanceMinorAt(account: number): number {
-    return this.balancesMinor[account] as number;
-  }
-
-  /** @internal */
-  historyLengthAt(account: number): number {
-    return this.historyLengths[account] as number;
-  }
-
-  /** @internal The whole history of an account, oldest first, walked back from its last entry. */
-  historyAt(account: number): Transaction[] {
-    const history = new Array<Transaction>(this.historyLengths[account] as number);
-    let position = this.lastPositions[account] as number;
-    for (let slot = history.length - 1; slot >= 0; slot--) {
-      history[slot] = this.transactionAt(position, account);
-      position = this.journal.previousOf(position, account);
-    }
-    assert(position === NONE, "history length matches the journal links");
-    return history;
-  }
-
-  /** @internal One page of an account's history, newest first; costs the page, not the history. */
-  historyPageAt(account: number, options: HistoryPageOptions): HistoryPage {
-    const limit = pageLimit(options.limit);
-    let position = this.lastPositions[account] as number;
-    if (options.before !== undefined) {
-      const cursor = this.cursorPosition(account, options.before);
-      position = this.journal.previousOf(cursor, account);
-    }
-    const transactions: Transaction[] = [];
-    while (position !== NONE && transactions.length < limit) {
-      transactions.push(this.transactionAt(position, account));
-      position = this.journal.previousOf(position, account);
-    }
-    const last = transactions[transactions.length - 1];
-    return { transactions, nextBefore: position !== NONE && last !== undefined ? last.id : null };
-  }
-
-  private cursorPosition(account: number, before: number): number {
-    const position = before - 1;
-    if (
-      !Number.isSafeInteger(before) || position < 0 || position >= this.journal.length ||
-      !this.journal.involves(position, account)
-    ) {
-      const name = this.nameAt(account);
-      throw new InvalidArgumentError(`Cursor ${String(before)} is not a transaction of account '${name}'`);
-    }
-    return position;
-  }
-
-  /** The journal entry at `position` as `account` sees it. */
-  private transactionAt(position: number, account: number): Transaction {
-    const journal = this.journal;
-    const kind = journal.kind(position);
-    const isDebit = journal.debitAccount(position) === account;
-    const balanceAfterMinor = isDebit
-      ? journal.debitBalanceAfterMinor(position)
-      : journal.creditBalanceAfterMinor(position);
-    let counterparty: string | null = null;
-    if (kind === EntryKind.Transfer) {
-      const other = isDebit ? journal.creditAccount(position) : journal.debitAccount(position);
-      counterparty = this.nameAt(other);
-    }
-    return new Transaction(
-      position + 1, transactionType(kind, isDebit), this.nameAt(account),
-      journal.amountMinor(position), balanceAfterMinor, counterparty, journal.timeMs(position),
-    );
-  }
-
-  /** @internal The index of the account with this name. @throws AccountNotFoundError */
-  indexOf(name: string): number {
-    const index = this.indexByName.get(name);
-    if (index !== undefined) return index;
-    validateName(name);
-    throw new AccountNotFoundError(name);
-  }
-
-  private insufficientFundsError(account: number, amountMinor: number): InsufficientFundsError {
-    const name = this.nameAt(account);
-    return new InsufficientFundsError(name, amountMinor, this.balancesMinor[account] as number);
-  }
-
-  private balanceLimitError(account: number): BalanceLimitExceededError {
-    return new BalanceLimitExceededError(this.nameAt(account), MAX_AMOUNT_MINOR);
+    return this.sortedAccounts;
   }
 
   /**
-   * Runs `operation` once per idempotency key: a repeat with the same arguments gets the first
-   * outcome back, a repeat with other arguments is refused. Without a key it simply runs.
+   * Runs `operation` once per idempotency key: a repeat of the same request gets the first outcome
+   * back, a repeat with another request is refused. Without a key it simply runs.
    */
   private idempotent<T>(options: OperationOptions | undefined, request: () => unknown[], operation: () => T): T {
     if (options?.idempotencyKey === undefined) return operation();
@@ -471,25 +262,26 @@ export class Bank {
   }
 }
 
-function transactionType(kind: EntryKind, isDebit: boolean): TransactionType {
-  switch (kind) {
-    case EntryKind.Opened:
-      return "account_opened";
-    case EntryKind.Deposit:
-      return "deposit";
-    case EntryKind.Withdrawal:
-      return "withdrawal";
-    case EntryKind.Transfer:
-      return isDebit ? "transfer_out" : "transfer_in";
-  }
+/**
+ * An amount as the bank executes it, for fingerprints: minor units when it is valid (so 25.5 and
+ * "25.50" are the same request), else the value as given. The flag keeps the two kinds apart.
+ */
+function normalisedAmount(amount: unknown): [boolean, unknown] {
+  const amountMinor = tryParseAmount(amount);
+  return amountMinor > 0 ? [true, amountMinor] : [false, amount];
 }
 
-function pageLimit(limit: number | undefined): number {
-  if (limit === undefined) return PAGE_SIZE_DEFAULT;
-  if (!Number.isSafeInteger(limit) || limit < 1 || limit > PAGE_SIZE_MAX) {
-    throw new InvalidArgumentError(`Page limit must be an integer from 1 to ${PAGE_SIZE_MAX}`);
-  }
-  return limit;
+function normalisedBalance(balance: unknown): [boolean, unknown] {
+  const balanceMinor = tryParseInitialBalance(balance);
+  return balanceMinor >= 0 ? [true, balanceMinor] : [false, balance];
+}
+
+/** The parts of a batch's identity: every field of every transfer, amounts normalised. */
+function batchParts(transfers: readonly TransferInstruction[]): unknown[] {
+  if (!Array.isArray(transfers)) return [transfers];
+  return transfers.flatMap((transfer: Partial<TransferInstruction> | null) => [
+    transfer?.sender, transfer?.recipient, ...normalisedAmount(transfer?.amount),
+  ]);
 }
 
 /** Index of the first account whose name sorts after `name` (binary search). */

@@ -2,9 +2,7 @@
 // are expected outcomes, so they are values with a stable `code`; broken invariants are not here,
 // they are assertions (see assert.ts).
 
-// money.ts imports these classes and this file imports its formatter: a benign cycle, since each
-// side only calls the other at run time, never while the modules load.
-import { formatMinor } from "./money.js";
+import { formatMinor } from "./units.js";
 
 /** Every code a refusal can carry. Stable: clients may branch on them. */
 export const ERROR_CODES = [

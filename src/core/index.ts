@@ -1,25 +1,21 @@
-// The core's only door: other layers (http, cli, the package entry) import from here.
+// The package's public API, and nothing else: `import { Bank } from "banking-system"` gives this.
+// What the other layers of this package need beyond it comes from internal.ts.
 
 export { Account } from "./account.js";
 export { AssertionError } from "./assert.js";
-export {
-  type BatchItemResult,
-  type BatchOptions,
-  type BatchResult,
-  type BatchSummary,
-  type ResolvedTransfers,
-  type TransferInstruction,
-} from "./batch.js";
 export {
   Bank,
   type AccountPage,
   type AccountPageOptions,
   type BankOptions,
-  type HistoryPage,
-  type HistoryPageOptions,
   type OperationOptions,
-  type PageOptions,
 } from "./bank.js";
+export {
+  type BatchItemResult,
+  type BatchOptions,
+  type BatchResult,
+  type TransferInstruction,
+} from "./batch.js";
 export {
   AccountNotFoundError,
   BalanceLimitExceededError,
@@ -37,26 +33,11 @@ export {
   SameAccountError,
   type BankErrorCode,
 } from "./errors.js";
-export {
-  IdempotencyStore,
-  fingerprintOf,
-  validateIdempotencyKey,
-  type IdempotencyLookup,
-  type IdempotencyStoreOptions,
-} from "./idempotency.js";
+export { type HistoryPage, type HistoryPageOptions } from "./history.js";
 export * from "./limits.js";
-export {
-  AMOUNT_INVALID,
-  AMOUNT_NOT_POSITIVE,
-  MAX_AMOUNT_MINOR,
-  MINOR_PER_MAJOR,
-  formatMinor,
-  parseAmount,
-  parseInitialBalance,
-  toMajor,
-  tryParseAmount,
-  type AmountInput,
-} from "./money.js";
-export { nameProblem, validateName } from "./name.js";
-export { type TransferCode } from "./refusal.js";
+export { parseAmount, parseInitialBalance, type AmountInput } from "./money.js";
+export { validateName } from "./name.js";
+export { type PageOptions } from "./page.js";
+export { type TransferCode } from "./transfer.js";
 export { Transaction, type TransactionJson, type TransactionType } from "./transaction.js";
+export { formatMinor, MINOR_PER_MAJOR, toMajor } from "./units.js";

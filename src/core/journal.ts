@@ -1,7 +1,8 @@
 // The append-only journal: every transaction the bank ever recorded, stored as columns of typed
-// arrays (49 bytes an entry) in chunks of 65,536 entries, so that memory grows smoothly and a full
-// chunk is never copied. Each entry links back to the previous entry of each account it
-// touches, which gives every account its own history without a second index.
+// arrays (25 bytes an entry) in chunks of 65,536 entries, so that memory grows smoothly and a full
+// chunk is never copied. An entry holds each side's account and balance after; its amount is the
+// difference from that account's balance before (see history.ts), and its time is kept once per
+// run of entries with the same time (time never goes backwards in the journal).
 
 import { assert } from "./assert.js";
 
@@ -14,7 +15,7 @@ export const EntryKind = {
 } as const;
 export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
 
-/** "No account" and "no previous entry": the largest Uint32, never a valid index or position. */
+/** "No account": the largest Uint32, never a valid index. */
 export const NONE = 0xffff_ffff;
 
 /** Entries per chunk, as a power of two so that a position splits into chunk and offset by shifts. */
@@ -24,91 +25,125 @@ const CHUNK_MASK = CHUNK_SIZE - 1;
 /**
  * A chunk's arrays start small and grow by a quarter (copying) until they reach CHUNK_SIZE, and a new
  * chunk starts at a quarter of the entries so far: the unused room is then never more than a
- * quarter of the journal, so an entry costs at most 49 * 1.25 bytes at any size, and once the
- * journal is large, chunks are born full-size and nothing is copied any more.
+ * quarter of the journal, and once the journal is large, chunks are born full-size and nothing is
+ * copied any more.
  */
 const CHUNK_CAPACITY_MIN = 256;
-/** Positions are Uint32 and NONE is reserved: the journal holds at most this many entries. */
+/** Positions are Uint32: the journal holds at most this many entries. */
 export const JOURNAL_ENTRIES_MAX = NONE - 1;
 
 /** One column each: the debit side is the account money leaves, the credit side the one it joins. */
 class Chunk {
   readonly kind: Uint8Array;
-  readonly amountMinor: Float64Array;
-  readonly timeMs: Float64Array;
   readonly debitAccount: Uint32Array;
   readonly creditAccount: Uint32Array;
   readonly debitBalanceAfterMinor: Float64Array;
   readonly creditBalanceAfterMinor: Float64Array;
-  readonly debitPrevious: Uint32Array;
-  readonly creditPrevious: Uint32Array;
 
   constructor(readonly capacity: number) {
     this.kind = new Uint8Array(capacity);
-    this.amountMinor = new Float64Array(capacity);
-    this.timeMs = new Float64Array(capacity);
     this.debitAccount = new Uint32Array(capacity);
     this.creditAccount = new Uint32Array(capacity);
     this.debitBalanceAfterMinor = new Float64Array(capacity);
     this.creditBalanceAfterMinor = new Float64Array(capacity);
-    this.debitPrevious = new Uint32Array(capacity);
-    this.creditPrevious = new Uint32Array(capacity);
   }
 
   /** A copy with room for `capacity` entries, used while the first chunk grows. */
   grown(capacity: number): Chunk {
     const chunk = new Chunk(capacity);
     chunk.kind.set(this.kind);
-    chunk.amountMinor.set(this.amountMinor);
-    chunk.timeMs.set(this.timeMs);
     chunk.debitAccount.set(this.debitAccount);
     chunk.creditAccount.set(this.creditAccount);
     chunk.debitBalanceAfterMinor.set(this.debitBalanceAfterMinor);
     chunk.creditBalanceAfterMinor.set(this.creditBalanceAfterMinor);
-    chunk.debitPrevious.set(this.debitPrevious);
-    chunk.creditPrevious.set(this.creditPrevious);
     return chunk;
   }
 }
 
 /** Bytes one entry costs in the columns above. */
-export const ENTRY_BYTES = 1 + 8 * 4 + 4 * 4;
+export const ENTRY_BYTES = 1 + 4 * 2 + 8 * 2;
+
+/**
+ * The times of the journal: one (first position, time) pair per run of entries that share a time.
+ * The default clock is read once per synchronous run of operations and a batch has one time, so
+ * runs are few: at a million transfers a second, about one per thousand entries.
+ */
+class TimeRuns {
+  private starts = new Uint32Array(64);
+  private timesMs = new Float64Array(64);
+  private count = 0;
+
+  /** Records that the entry at `position`, the journal's next, happened at `timeMs`. */
+  add(position: number, timeMs: number): void {
+    const count = this.count;
+    if (count > 0) {
+      const lastMs = this.timesMs[count - 1] as number;
+      if (timeMs === lastMs) return;
+      assert(timeMs > lastMs, "journal time never goes backwards");
+    }
+    if (count === this.starts.length) this.grow();
+    this.starts[count] = position;
+    this.timesMs[count] = timeMs;
+    this.count = count + 1;
+  }
+
+  private grow(): void {
+    const starts = new Uint32Array(this.starts.length * 2);
+    const timesMs = new Float64Array(this.timesMs.length * 2);
+    starts.set(this.starts);
+    timesMs.set(this.timesMs);
+    this.starts = starts;
+    this.timesMs = timesMs;
+  }
+
+  /** The time of the entry at `position` (a position already added). */
+  timeMsAt(position: number): number {
+    let low = 0;
+    let high = this.count;
+    // The run holding `position` is the last one starting at or before it.
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.starts[middle] as number) <= position) low = middle + 1;
+      else high = middle;
+    }
+    return this.timesMs[low - 1] as number;
+  }
+
+  get capacityBytes(): number {
+    return this.starts.byteLength + this.timesMs.byteLength;
+  }
+}
 
 /**
  * The journal. Positions are 0-based and dense; a transaction's public id is its position + 1.
- * Only `Bank` writes to it, always after validation, so every append is already known to be valid.
+ * Only the ledger writes to it, always after validation, so every append is already known to be valid.
  */
 export class Journal {
   private readonly chunks: Chunk[] = [new Chunk(CHUNK_CAPACITY_MIN)];
   private tail: Chunk = this.chunks[0] as Chunk;
   private tailOffset = 0;
+  private readonly times = new TimeRuns();
   /** Number of entries. */
   length = 0;
 
-  /** Appends one entry and returns its position. */
+  /** Appends one entry (NONE for a side it does not have) and returns its position. */
   append(
     kind: EntryKind,
-    amountMinor: number,
     timeMs: number,
     debitAccount: number,
     debitBalanceAfterMinor: number,
-    debitPrevious: number,
     creditAccount: number,
     creditBalanceAfterMinor: number,
-    creditPrevious: number,
   ): number {
     if (this.tailOffset === this.tail.capacity) this.makeRoom();
     const chunk = this.tail;
     const offset = this.tailOffset++;
     chunk.kind[offset] = kind;
-    chunk.amountMinor[offset] = amountMinor;
-    chunk.timeMs[offset] = timeMs;
     chunk.debitAccount[offset] = debitAccount;
     chunk.debitBalanceAfterMinor[offset] = debitBalanceAfterMinor;
-    chunk.debitPrevious[offset] = debitPrevious;
     chunk.creditAccount[offset] = creditAccount;
     chunk.creditBalanceAfterMinor[offset] = creditBalanceAfterMinor;
-    chunk.creditPrevious[offset] = creditPrevious;
+    this.times.add(this.length, timeMs);
     return this.length++;
   }
 
@@ -134,11 +169,9 @@ export class Journal {
   kind(position: number): EntryKind {
     return this.chunk(position).kind[position & CHUNK_MASK] as EntryKind;
   }
-  amountMinor(position: number): number {
-    return this.chunk(position).amountMinor[position & CHUNK_MASK] as number;
-  }
   timeMs(position: number): number {
-    return this.chunk(position).timeMs[position & CHUNK_MASK] as number;
+    this.chunk(position);
+    return this.times.timeMsAt(position);
   }
   debitAccount(position: number): number {
     return this.chunk(position).debitAccount[position & CHUNK_MASK] as number;
@@ -153,26 +186,19 @@ export class Journal {
     return this.chunk(position).creditBalanceAfterMinor[position & CHUNK_MASK] as number;
   }
 
-  /** The account's entry before this one, or NONE. `account` must be a side of the entry. */
-  previousOf(position: number, account: number): number {
+  /** The balance of `account` right after the entry at `position`; the account must be a side of it. */
+  balanceAfterMinor(position: number, account: number): number {
     const chunk = this.chunk(position);
     const offset = position & CHUNK_MASK;
-    if (chunk.debitAccount[offset] === account) return chunk.debitPrevious[offset] as number;
-    assert(chunk.creditAccount[offset] === account, "account is not a side of this entry");
-    return chunk.creditPrevious[offset] as number;
+    if (chunk.debitAccount[offset] === account) return chunk.debitBalanceAfterMinor[offset] as number;
+    assert(chunk.creditAccount[offset] === account, "account is a side of this entry");
+    return chunk.creditBalanceAfterMinor[offset] as number;
   }
 
-  /** Whether the account is the debit or credit side of the entry. */
-  involves(position: number, account: number): boolean {
-    const chunk = this.chunk(position);
-    const offset = position & CHUNK_MASK;
-    return chunk.debitAccount[offset] === account || chunk.creditAccount[offset] === account;
-  }
-
-  /** Bytes held by the columns, including the unused room of the last chunk. */
+  /** Bytes held by the columns and the times, including unused room. */
   get capacityBytes(): number {
     let entries = 0;
     for (const chunk of this.chunks) entries += chunk.capacity;
-    return entries * ENTRY_BYTES;
+    return entries * ENTRY_BYTES + this.times.capacityBytes;
   }
 }

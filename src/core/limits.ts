@@ -1,5 +1,12 @@
 // Every bound the bank enforces, in one place. The HTTP schemas repeat these as `maximum`s and the
-// tests try each at its edge. (The amount and balance limit lives with the money: MAX_AMOUNT_MINOR.)
+// tests try each at its edge. A leaf: it imports nothing.
+
+/**
+ * The largest amount, and the largest balance, the bank holds: 1,000,000,000,000.00 in minor units.
+ * It keeps every sum of two amounts far inside `Number.MAX_SAFE_INTEGER`, so integer arithmetic on
+ * `number` stays exact everywhere in the core.
+ */
+export const AMOUNT_MINOR_MAX = 100_000_000_000_000;
 
 /** Longest account name, in Unicode code points. */
 export const NAME_LENGTH_MAX = 64;

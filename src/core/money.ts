@@ -1,27 +1,16 @@
-// Money at the edge of the core: the only place a number or a string becomes an integer count of
-// minor units (cents), and the only place minor units become text or a major-unit number again.
+// Parsing money: the only place a number or a string becomes an integer count of minor units
+// (cents). Formatting the other way is in units.ts.
 
-import {
-  InvalidAmountError,
-  NegativeAmountError,
-  NegativeInitialBalanceError,
-} from "./errors.js";
-
-/** Minor units per major unit: two decimals, one currency. */
-export const MINOR_PER_MAJOR = 100;
-
-/**
- * The largest amount, and the largest balance, the bank holds: 1,000,000,000,000.00 in minor units.
- * It keeps every sum of two amounts far inside `Number.MAX_SAFE_INTEGER`, so integer arithmetic on
- * `number` stays exact everywhere in the core.
- */
-export const MAX_AMOUNT_MINOR = 100_000_000_000_000;
+import { InvalidAmountError, NegativeAmountError, NegativeInitialBalanceError, type BankError } from "./errors.js";
+import { AMOUNT_MINOR_MAX } from "./limits.js";
+import { formatMinor, MINOR_PER_MAJOR, toMajor } from "./units.js";
 
 /** An amount as callers give it: a JS number in major units (25.5) or a decimal string ("25.50"). */
 export type AmountInput = number | string;
 
-// Up to 13 integer digits (the limit has 13) and at most two decimals; no exponent, sign or space
-// other than a leading minus, which is parsed so that it can be refused with the right error.
+// Up to 16 integer digits (the limit has 13, so longer ones are refused as above it) and at most two
+// decimals; no exponent, sign or space other than a leading minus, which is parsed so that it can
+// be refused with the right error.
 const DECIMAL_PATTERN = /^(-?)(\d{1,16})(?:\.(\d{1,2}))?$/;
 
 /** What `tryParseAmount` returns for an amount that is zero or negative. */
@@ -38,8 +27,7 @@ export const AMOUNT_INVALID = -1;
 export function parseAmount(input: unknown): number {
   const minor = tryParseAmount(input);
   if (minor > 0) return minor;
-  if (minor === AMOUNT_NOT_POSITIVE) throw new NegativeAmountError();
-  throw new InvalidAmountError(`Amount ${signedMinorOrReason(input) as string}`);
+  throw amountError(input);
 }
 
 /**
@@ -50,11 +38,18 @@ export function tryParseAmount(input: unknown): number {
   // Fast path for the common case: a finite number with at most two decimals.
   if (typeof input === "number") {
     const minor = Math.round(input * MINOR_PER_MAJOR);
-    if (minor > 0 && minor <= MAX_AMOUNT_MINOR && minor / MINOR_PER_MAJOR === input) return minor;
+    if (minor > 0 && minor <= AMOUNT_MINOR_MAX && toMajor(minor) === input) return minor;
   }
   const minor = signedMinorOrReason(input);
   if (typeof minor === "string") return AMOUNT_INVALID;
   return minor > 0 ? minor : AMOUNT_NOT_POSITIVE;
+}
+
+/** The refusal of an amount that `tryParseAmount` did not take, worded from the amount itself. */
+export function amountError(input: unknown): BankError {
+  const minor = signedMinorOrReason(input);
+  if (typeof minor === "string") return new InvalidAmountError(`Amount ${minor}`);
+  return new NegativeAmountError();
 }
 
 /**
@@ -67,6 +62,12 @@ export function parseInitialBalance(input: unknown): number {
   if (typeof minor === "string") throw new InvalidAmountError(`Initial balance ${minor}`);
   if (minor < 0 || Object.is(minor, -0)) throw new NegativeInitialBalanceError();
   return minor;
+}
+
+/** The non-throwing form of `parseInitialBalance`: minor units, or AMOUNT_INVALID for any refusal. */
+export function tryParseInitialBalance(input: unknown): number {
+  const minor = signedMinorOrReason(input);
+  return typeof minor === "string" || minor < 0 || Object.is(minor, -0) ? AMOUNT_INVALID : minor;
 }
 
 /**
@@ -82,10 +83,10 @@ function signedMinorOrReason(input: unknown): number | string {
 
 function numberToMinor(input: number): number | string {
   if (!Number.isFinite(input)) return "must be a finite number";
-  if (Math.abs(input) > MAX_AMOUNT_MINOR / MINOR_PER_MAJOR) return aboveLimit();
+  if (Math.abs(input) > toMajor(AMOUNT_MINOR_MAX)) return aboveLimit();
   const minor = Math.round(input * MINOR_PER_MAJOR);
   // The input must be exactly the double nearest to a two-decimal value; 0.001 or 1.005 are not.
-  if (minor / MINOR_PER_MAJOR !== input) return "must have at most 2 decimal places";
+  if (toMajor(minor) !== input) return "must have at most 2 decimal places";
   // Keep the sign of -0 so that an opening balance of -0 is refused like any negative.
   return Object.is(input, -0) ? -0 : minor;
 }
@@ -95,30 +96,10 @@ function decimalToMinor(input: string): number | string {
   if (match === null) return 'must be a decimal with at most 2 decimal places, like "25.50"';
   const [, sign, whole, fraction = ""] = match as unknown as [string, string, string, string?];
   const magnitude = Number(whole) * MINOR_PER_MAJOR + Number(fraction.padEnd(2, "0"));
-  if (magnitude > MAX_AMOUNT_MINOR) return aboveLimit();
+  if (magnitude > AMOUNT_MINOR_MAX) return aboveLimit();
   return sign === "-" ? -magnitude : magnitude;
 }
 
 function aboveLimit(): string {
-  return `must not exceed ${formatMinor(MAX_AMOUNT_MINOR)}`;
-}
-
-/**
- * Formats minor units as the seed's text: two decimals, no grouping.
- *
- * @example formatMinor(2550) === "25.50"; formatMinor(-5) === "-0.05"
- */
-export function formatMinor(minor: number): string {
-  const sign = minor < 0 ? "-" : "";
-  const magnitude = Math.abs(minor);
-  const cents = magnitude % MINOR_PER_MAJOR;
-  return `${sign}${(magnitude - cents) / MINOR_PER_MAJOR}.${cents < 10 ? "0" : ""}${cents}`;
-}
-
-/**
- * Minor units as a major-unit number (2550 -> 25.5). Exact to the cent: the result is the double
- * nearest to the decimal value, so it prints and parses back to the same amount.
- */
-export function toMajor(minor: number): number {
-  return minor / MINOR_PER_MAJOR;
+  return `must not exceed ${formatMinor(AMOUNT_MINOR_MAX)}`;
 }

@@ -1,7 +1,7 @@
-// The balances an atomic batch would leave, kept beside the bank's own until the whole batch is
-// known to pass; one overlay per bank, reused from batch to batch.
+// The balances an atomic batch would leave, kept beside the ledger's own until the whole batch is
+// known to pass; one overlay per ledger, reused from batch to batch.
 
-import type { Bank } from "./bank.js";
+import type { Ledger } from "./ledger.js";
 
 /**
  * A slot counts only if stamped with the current batch's number, so starting a batch costs nothing
@@ -12,11 +12,11 @@ export class Overlay {
   private stamps = new Float64Array(0);
   private stamp = 0;
 
-  constructor(private readonly bank: Bank) {}
+  constructor(private readonly ledger: Ledger) {}
 
-  /** Starts a batch: every balance reads through to the bank again. */
-  begin(): void {
-    const accounts = this.bank.accountCount;
+  /** Starts a batch: every balance reads through to the ledger again. */
+  begin(): this {
+    const accounts = this.ledger.accountCount;
     if (this.stamps.length < accounts) {
       const length = Math.max(accounts, this.stamps.length * 2);
       const balancesMinor = new Float64Array(length);
@@ -27,29 +27,17 @@ export class Overlay {
       this.stamps = stamps;
     }
     this.stamp++;
+    return this;
   }
 
   balanceMinorAt(account: number): number {
     return this.stamps[account] === this.stamp
       ? (this.balancesMinor[account] as number)
-      : this.bank.balanceMinorAt(account);
+      : this.ledger.balanceMinorAt(account);
   }
 
   set(account: number, balanceMinor: number): void {
     this.stamps[account] = this.stamp;
     this.balancesMinor[account] = balanceMinor;
   }
-}
-
-const overlays = new WeakMap<Bank, Overlay>();
-
-/** The bank's overlay, begun afresh. */
-export function beginOverlay(bank: Bank): Overlay {
-  let overlay = overlays.get(bank);
-  if (overlay === undefined) {
-    overlay = new Overlay(bank);
-    overlays.set(bank, overlay);
-  }
-  overlay.begin();
-  return overlay;
 }

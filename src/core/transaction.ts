@@ -2,7 +2,7 @@
 // fields (major amounts, the timestamp, the seed's description) are computed when read, so that
 // recording a transaction costs no string or Date.
 
-import { formatMinor, toMajor } from "./money.js";
+import { formatMinor, toMajor } from "./units.js";
 
 /** What happened to the account. A transfer is `transfer_out` for the sender, `transfer_in` for the recipient. */
 export type TransactionType =

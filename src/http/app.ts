@@ -39,6 +39,11 @@ export interface AppOptions {
   logger?: FastifyServerOptions["logger"];
   /** Bounds of the idempotency key store (defaults: the named limits). */
   idempotency?: IdempotencyOptions;
+  /**
+   * Whether the batch route's fast reader reads the usual bodies (the default). Off, every batch
+   * body takes the ordinary path; the answers and the bank are the same either way.
+   */
+  fastBatchReader?: boolean;
 }
 
 /**
@@ -74,7 +79,7 @@ export function buildApp(options: AppOptions = {}): BankApp {
     registerAccountRoutes(routes, bank);
     registerCashRoutes(routes, bank);
     registerTransferRoutes(routes, bank);
-    registerBatchRoutes(routes, bank, validatorCompiler);
+    registerBatchRoutes(routes, bank, validatorCompiler, options.fastBatchReader ?? true);
     registerHistoryRoutes(routes, bank);
     done();
   });

@@ -11,13 +11,8 @@ import type {
   RouteOptions,
 } from "fastify";
 import { Type } from "typebox";
-import {
-  IDEMPOTENCY_KEY_LENGTH_MAX,
-  IdempotencyKeyReusedError,
-  IdempotencyStore,
-  validateIdempotencyKey,
-  type IdempotencyStoreOptions,
-} from "../core/index.js";
+import { IDEMPOTENCY_KEY_LENGTH_MAX, IdempotencyKeyReusedError } from "../core/index.js";
+import { IdempotencyStore, validateIdempotencyKey, type IdempotencyStoreOptions } from "../core/internal.js";
 import { httpProblem, sendProblem } from "./errors.js";
 import { IDEMPOTENCY_RESPONSE_BYTES_MAX } from "./limits.js";
 import { problemResponses } from "./schemas/common.js";
@@ -195,12 +190,16 @@ function inProgressDetail(key: string): string {
 }
 
 /**
- * Same route and body, whatever the whitespace and the order of keys: a digest of the method, URL
- * and parsed body. A body the batch route's fast reader took is digested as JSON.parse would give it.
+ * Same route and body as the route will run it, whatever the whitespace, the order of keys, or the
+ * defaults a client left out: a digest of the method, URL and body with the schema's defaults
+ * applied. The route's own validator applies them (it runs again, in full, after this hook); a body
+ * the batch route's fast reader took is digested as the ordinary path would give it.
  */
 function fingerprintOf(request: FastifyRequest): string {
-  const body = JSON.stringify(request.body ?? null, keysInOrder);
-  return createHash("sha256").update(`${request.method} ${request.url}\n`).update(body).digest("base64");
+  const body: unknown = request.body ?? null;
+  if (typeof body === "object" && body !== null) request.getValidationFunction("body")?.(body);
+  const text = JSON.stringify(body, keysInOrder);
+  return createHash("sha256").update(`${request.method} ${request.url}\n`).update(text).digest("base64");
 }
 
 /** A JSON.stringify replacer that writes every object's keys sorted. */

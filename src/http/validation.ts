@@ -1,7 +1,7 @@
 // Request validation: one Ajv for bodies (no coercion, no silent removal of unknown fields) and one
 // for the URL parts, whose values arrive as text and must become integers where a schema says so.
 
-import { Ajv, type Options, type ValidateFunction } from "ajv";
+import { Ajv, type Options } from "ajv";
 import ajvFormats from "ajv-formats";
 import type { FastifySchemaCompiler, FastifySchemaValidationError, FastifyServerOptions } from "fastify";
 
@@ -17,9 +17,6 @@ const BODY_OPTIONS: Options = {
 // Query strings and path parameters are always strings; "10" must be accepted as the integer 10.
 // Only scalars are coerced: a repeated `?limit=1&limit=2` stays an array and is refused.
 const URL_OPTIONS: Options = { ...BODY_OPTIONS, coerceTypes: true };
-
-/** What Fastify passes a validator besides the data: the parent, so Ajv can set a root's defaults. */
-type DataContext = Parameters<ValidateFunction>[1];
 
 /** The part of a request a schema checks: "body", "querystring", "params" or "headers". */
 type RequestPart = Parameters<NonNullable<FastifyServerOptions["schemaErrorFormatter"]>>[1];
@@ -41,31 +38,6 @@ export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
   return ({ schema, httpPart }) => {
     const ajv = httpPart === "body" ? bodyAjv : urlAjv;
     return ajv.compile(schema as object);
-  };
-}
-
-/**
- * A validator compiler whose body validators let through, unchecked, a body that a route's own
- * reader has already checked to the schema (`isChecked` says which); every other body is validated
- * by `compiler`'s validator as usual.
- */
-export function passingCheckedBodies(
-  compiler: FastifySchemaCompiler<unknown>,
-  isChecked: (body: unknown) => boolean,
-): FastifySchemaCompiler<unknown> {
-  return (routeSchema) => {
-    const validate = compiler(routeSchema) as ValidateFunction;
-    if (routeSchema.httpPart !== "body") return validate;
-    const check = (data: unknown, context?: DataContext): boolean => {
-      if (isChecked(data)) return true;
-      const valid = validate(data, context);
-      check.errors = validate.errors;
-      return valid;
-    };
-    // Fastify passes the request as parent data (which Ajv needs to set defaults) when this is set.
-    check.schemaEnv = validate.schemaEnv;
-    check.errors = null as ValidateFunction["errors"];
-    return check;
   };
 }
 

@@ -57,7 +57,7 @@ describe("Account", () => {
     const bank = new Bank();
     const alice = bank.createAccount("Alice", 10);
     const bob = bank.createAccount("Bob");
-    const lookalike = { bank, index: bob.index, name: "Bob" } as unknown as Account;
+    const lookalike = { ...bob, name: "Bob" } as unknown as Account;
     for (const target of [lookalike, null, undefined, "Bob"] as unknown as Account[]) {
       expectRefusedWithoutTrace(bank, () => alice.transfer(target, 5), InvalidArgumentError);
     }

@@ -9,7 +9,7 @@ import {
   BankError,
   BatchRefusedError,
   InvalidArgumentError,
-  MAX_AMOUNT_MINOR,
+  AMOUNT_MINOR_MAX,
   type TransferInstruction,
 } from "../../src/index.js";
 
@@ -100,7 +100,7 @@ describe("atomic batch", () => {
   });
 
   it("when a credit would pass the balance limit, refuses the batch", () => {
-    const bank = bankWith({ a: MAX_AMOUNT_MINOR / 100, b: MAX_AMOUNT_MINOR / 100 });
+    const bank = bankWith({ a: AMOUNT_MINOR_MAX / 100, b: AMOUNT_MINOR_MAX / 100 });
     expect(() => bank.transferBatch([{ sender: "a", recipient: "b", amount: 1 }])).toThrow(
       expect.objectContaining({ refusal: expect.objectContaining({ code: "BALANCE_LIMIT_EXCEEDED" }) }),
     );
@@ -128,7 +128,7 @@ describe("independent batch", () => {
         { sender: "b", recipient: "a", amount: 50 },
         { sender: "x", recipient: "a", amount: 1 },
         { sender: "a", recipient: "b", amount: "2.50" },
-        { sender: "a", recipient: "b", amount: MAX_AMOUNT_MINOR },
+        { sender: "a", recipient: "b", amount: AMOUNT_MINOR_MAX },
       ],
       { atomic: false },
     );
@@ -143,10 +143,10 @@ describe("independent batch", () => {
   });
 
   it("when a credit would pass the limit, refuses only that transfer", () => {
-    const bank = bankWith({ a: 1, b: MAX_AMOUNT_MINOR / 100 });
+    const bank = bankWith({ a: 1, b: AMOUNT_MINOR_MAX / 100 });
     const result = bank.transferBatch([{ sender: "a", recipient: "b", amount: 1 }], { atomic: false });
     expect(result.results[0]).toMatchObject({ ok: false, error: { code: "BALANCE_LIMIT_EXCEEDED" } });
-    expect(balances(bank)).toEqual({ a: 100, b: MAX_AMOUNT_MINOR });
+    expect(balances(bank)).toEqual({ a: 100, b: AMOUNT_MINOR_MAX });
   });
 });
 

@@ -16,7 +16,7 @@ import {
   InvalidAmountError,
   InvalidArgumentError,
   InvalidNameError,
-  MAX_AMOUNT_MINOR,
+  AMOUNT_MINOR_MAX,
   NegativeAmountError,
   NegativeInitialBalanceError,
   SameAccountError,
@@ -70,9 +70,9 @@ const cases: Partial<Record<BankErrorCode, Case>> = {
   BALANCE_LIMIT_EXCEEDED: {
     errorClass: BalanceLimitExceededError,
     when: "a credit would take a balance past the limit",
-    provoke: (bank) => bank.deposit("Alice", MAX_AMOUNT_MINOR / 100),
+    provoke: (bank) => bank.deposit("Alice", AMOUNT_MINOR_MAX / 100),
     message: "Balance of 'Alice' cannot exceed 1000000000000.00",
-    fields: { accountName: "Alice", limitMinor: MAX_AMOUNT_MINOR },
+    fields: { accountName: "Alice", limitMinor: AMOUNT_MINOR_MAX },
   },
   ACCOUNT_EXISTS: {
     errorClass: DuplicateAccountError,

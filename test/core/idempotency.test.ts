@@ -10,12 +10,10 @@ import {
   IDEMPOTENCY_KEY_LENGTH_MAX,
   IDEMPOTENCY_KEY_TTL_MS,
   IdempotencyKeyReusedError,
-  IdempotencyStore,
   InsufficientFundsError,
   InvalidArgumentError,
-  fingerprintOf,
-  validateIdempotencyKey,
 } from "../../src/core/index.js";
+import { IdempotencyStore, fingerprintOf, validateIdempotencyKey } from "../../src/core/internal.js";
 import { expectRefusedWithoutTrace, snapshot, thrownBy } from "./support.js";
 
 function twoAccounts(options: ConstructorParameters<typeof Bank>[0] = {}): Bank {
@@ -106,7 +104,8 @@ describe("idempotent operations", () => {
 
   it.each([
     ["another amount", (bank: Bank) => bank.deposit("Alice", 6, { idempotencyKey: "k" })],
-    ["the amount as a string", (bank: Bank) => bank.deposit("Alice", "5", { idempotencyKey: "k" })],
+    ["another amount", (bank: Bank) => bank.deposit("Alice", 5.01, { idempotencyKey: "k" })],
+    ["an invalid amount", (bank: Bank) => bank.deposit("Alice", "5.001", { idempotencyKey: "k" })],
     ["another account", (bank: Bank) => bank.deposit("Bob", 5, { idempotencyKey: "k" })],
     ["another operation", (bank: Bank) => bank.withdraw("Alice", 5, { idempotencyKey: "k" })],
     ["a transfer", (bank: Bank) => bank.transfer("Alice", "Bob", 5, { idempotencyKey: "k" })],
@@ -117,6 +116,35 @@ describe("idempotent operations", () => {
     const error = expectRefusedWithoutTrace(bank, () => reuse(bank), IdempotencyKeyReusedError);
     expect(error.key).toBe("k");
     expect(error.message).toBe("Idempotency key 'k' was already used for a different request");
+  });
+
+  it.each<[string, (bank: Bank) => unknown, (bank: Bank) => unknown]>([
+    ["a deposit's amount as a string", (bank) => bank.deposit("Alice", 5, { idempotencyKey: "k" }), (bank) => bank.deposit("Alice", "5.00", { idempotencyKey: "k" })],
+    ["a transfer's amount with another spelling", (bank) => bank.transfer("Alice", "Bob", "7.5", { idempotencyKey: "k" }), (bank) => bank.transfer("Alice", "Bob", 7.5, { idempotencyKey: "k" })],
+    ["an opening balance as a number", (bank) => bank.createAccount("Carol", "10.00", { idempotencyKey: "k" }), (bank) => bank.createAccount("Carol", 10, { idempotencyKey: "k" })],
+    ["a batch with atomic left out, then given as its default", (bank) => bank.transferBatch([{ sender: "Alice", recipient: "Bob", amount: 1 }], { idempotencyKey: "k" }), (bank) => bank.transferBatch([{ sender: "Alice", recipient: "Bob", amount: "1.00" }], { idempotencyKey: "k", atomic: true })],
+    ["a batch of codes with atomic given, then left out", (bank) => bank.tryTransferBatch([{ sender: "Alice", recipient: "Bob", amount: 2 }], { idempotencyKey: "k", atomic: true }), (bank) => bank.tryTransferBatch([{ sender: "Alice", recipient: "Bob", amount: 2 }], { idempotencyKey: "k" })],
+  ])("when %s is retried, the key sees the request as the bank runs it: a replay, one effect", (_what, first, retry) => {
+    const bank = twoAccounts();
+    const result = first(bank);
+    const before = snapshot(bank);
+    expect(retry(bank)).toEqual(result);
+    expect(snapshot(bank)).toEqual(before);
+  });
+
+  it.each<[string, (bank: Bank) => unknown]>([
+    ["an opening balance below zero", (bank) => bank.createAccount("Carol", -5, { idempotencyKey: "k" })],
+    ["an opening balance of -0", (bank) => bank.createAccount("Carol", -0, { idempotencyKey: "k" })],
+    ["an opening balance that is not money", (bank) => bank.createAccount("Carol", "ten", { idempotencyKey: "k" })],
+    ["a batch that is not a list", (bank) => bank.transferBatch("all of it" as never, { idempotencyKey: "k" })],
+    ["a batch holding null", (bank) => bank.transferBatch([null as never], { idempotencyKey: "k" })],
+  ])("when a request refused for %s is retried with its key, the same refusal comes back and nothing changes", (_what, call) => {
+    const bank = twoAccounts();
+    const before = snapshot(bank);
+    const first = thrownBy(() => call(bank));
+    expect(first).toBeInstanceOf(BankError);
+    expect(thrownBy(() => call(bank))).toBe(first);
+    expect(snapshot(bank)).toEqual(before);
   });
 
   it.each([

@@ -8,7 +8,7 @@ import {
   Bank,
   InsufficientFundsError,
   InvalidAmountError,
-  MAX_AMOUNT_MINOR,
+  AMOUNT_MINOR_MAX,
   MINOR_PER_MAJOR,
   NegativeAmountError,
   NegativeInitialBalanceError,
@@ -19,7 +19,7 @@ import {
 } from "../../src/core/index.js";
 import { centsText, expectRefusedWithoutTrace, thrownBy } from "./support.js";
 
-const MAX_MAJOR = MAX_AMOUNT_MINOR / MINOR_PER_MAJOR;
+const MAX_MAJOR = AMOUNT_MINOR_MAX / MINOR_PER_MAJOR;
 
 describe("parseAmount", () => {
   it.each([
@@ -82,21 +82,21 @@ describe("parseAmount", () => {
   );
 
   it("when the amount is exactly the limit it is accepted, and one cent more is refused", () => {
-    expect(parseAmount(MAX_MAJOR)).toBe(MAX_AMOUNT_MINOR);
-    expect(parseAmount("1000000000000.00")).toBe(MAX_AMOUNT_MINOR);
-    expect(parseAmount(MAX_MAJOR - 0.01)).toBe(MAX_AMOUNT_MINOR - 1);
+    expect(parseAmount(MAX_MAJOR)).toBe(AMOUNT_MINOR_MAX);
+    expect(parseAmount("1000000000000.00")).toBe(AMOUNT_MINOR_MAX);
+    expect(parseAmount(MAX_MAJOR - 0.01)).toBe(AMOUNT_MINOR_MAX - 1);
     expect(thrownBy(() => parseAmount(MAX_MAJOR + 0.01))).toBeInstanceOf(InvalidAmountError);
     expect(thrownBy(() => parseAmount("1000000000000.01"))).toBeInstanceOf(InvalidAmountError);
   });
 
   it("the limit keeps the sum of two balances inside the safe-integer range", () => {
-    expect(Number.isSafeInteger(MAX_AMOUNT_MINOR * 2)).toBe(true);
-    expect(MAX_AMOUNT_MINOR).toBe(100_000_000_000_000);
+    expect(Number.isSafeInteger(AMOUNT_MINOR_MAX * 2)).toBe(true);
+    expect(AMOUNT_MINOR_MAX).toBe(100_000_000_000_000);
   });
 
   it("property: every amount from one cent to the limit survives format then parse unchanged", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: MAX_AMOUNT_MINOR }), (minor) => {
+      fc.property(fc.integer({ min: 1, max: AMOUNT_MINOR_MAX }), (minor) => {
         expect(parseAmount(formatMinor(minor))).toBe(minor);
         expect(parseAmount(toMajor(minor))).toBe(minor);
         expect(parseAmount(centsText(minor))).toBe(minor);
@@ -117,7 +117,7 @@ describe("parseAmount", () => {
         }
         expect(Number.isSafeInteger(minor)).toBe(true);
         expect(minor).toBeGreaterThan(0);
-        expect(minor).toBeLessThanOrEqual(MAX_AMOUNT_MINOR);
+        expect(minor).toBeLessThanOrEqual(AMOUNT_MINOR_MAX);
         expect(toMajor(minor)).toBe(input);
       }),
       { numRuns: 1000 },
@@ -126,7 +126,7 @@ describe("parseAmount", () => {
 
   it("property: a decimal string with a third decimal digit is refused, never rounded", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: MAX_AMOUNT_MINOR }), fc.integer({ min: 0, max: 9 }), (minor, digit) => {
+      fc.property(fc.integer({ min: 0, max: AMOUNT_MINOR_MAX }), fc.integer({ min: 0, max: 9 }), (minor, digit) => {
         expect(thrownBy(() => parseAmount(`${centsText(minor)}${digit}`))).toBeInstanceOf(InvalidAmountError);
       }),
     );
@@ -140,7 +140,7 @@ describe("parseInitialBalance", () => {
     ["0.00", 0],
     [100, 10000],
     ["100.5", 10050],
-    [MAX_MAJOR, MAX_AMOUNT_MINOR],
+    [MAX_MAJOR, AMOUNT_MINOR_MAX],
   ])("when given %j, it is %i minor units (zero is allowed)", (input, minor) => {
     expect(parseInitialBalance(input)).toBe(minor);
   });
@@ -169,7 +169,7 @@ describe("parseInitialBalance", () => {
 
   it("property: every balance from zero to the limit survives format then parse unchanged", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: MAX_AMOUNT_MINOR }), (minor) => {
+      fc.property(fc.integer({ min: 0, max: AMOUNT_MINOR_MAX }), (minor) => {
         expect(parseInitialBalance(formatMinor(minor))).toBe(minor);
         expect(parseInitialBalance(toMajor(minor))).toBe(minor);
       }),
@@ -187,7 +187,7 @@ describe("formatMinor and toMajor", () => {
     [100, "1.00"],
     [2550, "25.50"],
     [99_978_405, "999784.05"],
-    [MAX_AMOUNT_MINOR, "1000000000000.00"],
+    [AMOUNT_MINOR_MAX, "1000000000000.00"],
     [-5, "-0.05"],
     [-2550, "-25.50"],
   ])("when formatting %i minor units, the text is %s", (minor, text) => {
@@ -196,7 +196,7 @@ describe("formatMinor and toMajor", () => {
 
   it("property: formatMinor agrees with an independent rendering of the cents", () => {
     fc.assert(
-      fc.property(fc.integer({ min: -MAX_AMOUNT_MINOR, max: MAX_AMOUNT_MINOR }), (minor) => {
+      fc.property(fc.integer({ min: -AMOUNT_MINOR_MAX, max: AMOUNT_MINOR_MAX }), (minor) => {
         expect(formatMinor(minor)).toBe(centsText(minor));
       }),
     );
@@ -280,7 +280,7 @@ describe("exactness through the bank", () => {
 describe("balance limit", () => {
   it("when an account opens at exactly the limit it is accepted, and one cent more is refused", () => {
     const bank = new Bank();
-    expect(bank.createAccount("Full", MAX_MAJOR).balanceMinor).toBe(MAX_AMOUNT_MINOR);
+    expect(bank.createAccount("Full", MAX_MAJOR).balanceMinor).toBe(AMOUNT_MINOR_MAX);
     expectRefusedWithoutTrace(bank, () => bank.createAccount("Over", "1000000000000.01"), InvalidAmountError);
     expect(bank.hasAccount("Over")).toBe(false);
   });
@@ -289,7 +289,7 @@ describe("balance limit", () => {
     const bank = new Bank();
     const account = bank.createAccount("Alice", MAX_MAJOR - 1);
     account.deposit(1);
-    expect(account.balanceMinor).toBe(MAX_AMOUNT_MINOR);
+    expect(account.balanceMinor).toBe(AMOUNT_MINOR_MAX);
   });
 
   it("when a deposit would push a balance past the limit, it refuses and changes nothing", () => {
@@ -298,8 +298,8 @@ describe("balance limit", () => {
     const error = expectRefusedWithoutTrace(bank, () => account.deposit(1.01), BalanceLimitExceededError);
     expect(error.message).toBe("Balance of 'Alice' cannot exceed 1000000000000.00");
     expect(error.accountName).toBe("Alice");
-    expect(error.limitMinor).toBe(MAX_AMOUNT_MINOR);
-    expect(account.balanceMinor).toBe(MAX_AMOUNT_MINOR - 100);
+    expect(error.limitMinor).toBe(AMOUNT_MINOR_MAX);
+    expect(account.balanceMinor).toBe(AMOUNT_MINOR_MAX - 100);
   });
 
   it("when a transfer would push the recipient past the limit, it refuses and neither side changes", () => {
@@ -309,9 +309,9 @@ describe("balance limit", () => {
     const error = expectRefusedWithoutTrace(bank, () => sender.transfer(recipient, 5.01), BalanceLimitExceededError);
     expect(error.accountName).toBe("Recipient");
     expect(sender.balance).toBe(10);
-    expect(recipient.balanceMinor).toBe(MAX_AMOUNT_MINOR - 500);
+    expect(recipient.balanceMinor).toBe(AMOUNT_MINOR_MAX - 500);
     sender.transfer(recipient, 5);
-    expect(recipient.balanceMinor).toBe(MAX_AMOUNT_MINOR);
+    expect(recipient.balanceMinor).toBe(AMOUNT_MINOR_MAX);
     expect(sender.balance).toBe(5);
   });
 });

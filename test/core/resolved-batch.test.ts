@@ -12,12 +12,17 @@ import {
   BATCH_SIZE_MAX,
   BatchRefusedError,
   InsufficientFundsError,
-  MAX_AMOUNT_MINOR,
+  AMOUNT_MINOR_MAX,
   SameAccountError,
   type BatchItemResult,
-  type ResolvedTransfers,
   type TransferInstruction,
 } from "../../src/index.js";
+import {
+  atomicRefusal,
+  ledgerOf,
+  runResolvedBatch,
+  type ResolvedTransfers,
+} from "../../src/core/internal.js";
 import { centsText, expectRefusedWithoutTrace, snapshot } from "./support.js";
 
 const CLOCK_MS = 1_700_000_000_000;
@@ -31,8 +36,25 @@ function bankWith(balancesMinor: Record<string, number>): Bank {
   return bank;
 }
 
+/** What became of a resolved batch, in brief; an atomic refusal is thrown, as the route throws it. */
+interface Summary {
+  applied: number;
+  refused: number;
+  firstTransactionId: number | null;
+  lastTransactionId: number | null;
+  results: BatchItemResult[] | null;
+}
+
+function resolvedBatch(bank: Bank, transfers: ResolvedTransfers, atomic: boolean): Summary {
+  const outcome = runResolvedBatch(ledgerOf(bank), transfers, atomic);
+  const refusal = atomic ? atomicRefusal(outcome) : null;
+  if (refusal !== null) throw refusal;
+  const { applied, refused, firstTransactionId, lastTransactionId } = outcome;
+  return { applied, refused, firstTransactionId, lastTransactionId, results: atomic ? null : outcome.results() };
+}
+
 function indexOf(bank: Bank, name: string): number {
-  const index = bank.findIndex(name);
+  const index = ledgerOf(bank).find(name);
   if (index === undefined) throw new Error(`test bank has no account '${name}'`);
   return index;
 }
@@ -69,7 +91,7 @@ function plainItem(item: BatchItemResult): unknown {
 describe("resolved atomic batch", () => {
   it("when every transfer passes, applies them in order with consecutive ids, both sides' history and the total kept", () => {
     const bank = bankWith({ a: 10_000, b: 0, c: 0 });
-    const summary = bank.transferResolvedBatch(columns(bank, [["a", "b", 6_000], ["b", "c", 5_025], ["a", "c", 1]]), true);
+    const summary = resolvedBatch(bank, columns(bank, [["a", "b", 6_000], ["b", "c", 5_025], ["a", "c", 1]]), true);
     expect(summary).toEqual({ applied: 3, refused: 0, firstTransactionId: 4, lastTransactionId: 6, results: null });
     expect(balances(bank)).toEqual({ a: 3_999, b: 975, c: 5_026 });
     expect(totalMinor(bank)).toBe(10_000);
@@ -104,7 +126,7 @@ describe("resolved atomic batch", () => {
       recipients: Int32Array.from([b, a, a, b]),
       amountsMinor: Float64Array.from([300, 100, Number.NaN, 0]),
     };
-    const summary = bank.transferResolvedBatch(transfers, true);
+    const summary = resolvedBatch(bank, transfers, true);
     expect(summary).toEqual({ applied: 2, refused: 0, firstTransactionId: 3, lastTransactionId: 4, results: null });
     expect(balances(bank)).toEqual({ a: 9_800, b: 200 });
     expect(bank.transactionCount).toBe(4);
@@ -113,7 +135,7 @@ describe("resolved atomic batch", () => {
   it(`when the batch holds ${BATCH_SIZE_MAX} transfers, the most it may, applies them all`, () => {
     const bank = bankWith({ a: 10_000, b: 0 });
     const rows = Array.from({ length: BATCH_SIZE_MAX }, (): Row => ["a", "b", 1]);
-    const summary = bank.transferResolvedBatch(columns(bank, rows), true);
+    const summary = resolvedBatch(bank, columns(bank, rows), true);
     expect(summary).toMatchObject({ applied: BATCH_SIZE_MAX, refused: 0, firstTransactionId: 3, lastTransactionId: 2 + BATCH_SIZE_MAX });
     expect(balances(bank)).toEqual({ a: 10_000 - BATCH_SIZE_MAX, b: BATCH_SIZE_MAX });
     expect(bank.getAccount("b").historyLength).toBe(1 + BATCH_SIZE_MAX);
@@ -122,7 +144,7 @@ describe("resolved atomic batch", () => {
   it("when a transfer needs more than the earlier transfers of the batch left its sender, refuses the batch naming it, and changes nothing", () => {
     const bank = bankWith({ a: 10_000, b: 0, c: 0 });
     const transfers = columns(bank, [["a", "b", 6_000], ["b", "c", 1_000], ["b", "c", 7_000], ["a", "c", 1]]);
-    const error = expectRefusedWithoutTrace(bank, () => bank.transferResolvedBatch(transfers, true), BatchRefusedError);
+    const error = expectRefusedWithoutTrace(bank, () => resolvedBatch(bank, transfers, true), BatchRefusedError);
     expect(error.index).toBe(2);
     expect(error.refusal).toBeInstanceOf(InsufficientFundsError);
     // The balance quoted is the one the earlier transfers of the batch would have left.
@@ -137,7 +159,7 @@ describe("resolved atomic batch", () => {
   it("when a transfer names the same account twice, refuses the batch with SameAccountError and changes nothing", () => {
     const bank = bankWith({ a: 10_000, b: 0 });
     const transfers = columns(bank, [["a", "b", 100], ["b", "b", 50]]);
-    const error = expectRefusedWithoutTrace(bank, () => bank.transferResolvedBatch(transfers, true), BatchRefusedError);
+    const error = expectRefusedWithoutTrace(bank, () => resolvedBatch(bank, transfers, true), BatchRefusedError);
     expect(error.index).toBe(1);
     expect(error.refusal).toBeInstanceOf(SameAccountError);
     expect(error.message).toBe("Transfer 1 of the batch was refused, so none was applied: Cannot transfer to the same account");
@@ -145,22 +167,22 @@ describe("resolved atomic batch", () => {
   });
 
   it("when earlier transfers fill a recipient to the balance limit, refuses the next credit naming the recipient, and changes nothing", () => {
-    const bank = bankWith({ a: 10_000, full: MAX_AMOUNT_MINOR - 200 });
+    const bank = bankWith({ a: 10_000, full: AMOUNT_MINOR_MAX - 200 });
     const transfers = columns(bank, [["a", "full", 200], ["a", "full", 1]]);
-    const error = expectRefusedWithoutTrace(bank, () => bank.transferResolvedBatch(transfers, true), BatchRefusedError);
+    const error = expectRefusedWithoutTrace(bank, () => resolvedBatch(bank, transfers, true), BatchRefusedError);
     expect(error.index).toBe(1);
     expect(error.refusal).toBeInstanceOf(BalanceLimitExceededError);
-    expect(error.refusal).toMatchObject({ accountName: "full", limitMinor: MAX_AMOUNT_MINOR });
+    expect(error.refusal).toMatchObject({ accountName: "full", limitMinor: AMOUNT_MINOR_MAX });
     expect(error.refusal.message).toBe("Balance of 'full' cannot exceed 1000000000000.00");
-    expect(balances(bank)).toEqual({ a: 10_000, full: MAX_AMOUNT_MINOR - 200 });
+    expect(balances(bank)).toEqual({ a: 10_000, full: AMOUNT_MINOR_MAX - 200 });
     expect(bank.transactionCount).toBe(2);
   });
 });
 
 describe("resolved independent batch", () => {
   it("when some transfers are refused, applies the others in order with consecutive ids and reports each refusal", () => {
-    const bank = bankWith({ a: 10_000, b: 0, full: MAX_AMOUNT_MINOR });
-    const summary = bank.transferResolvedBatch(
+    const bank = bankWith({ a: 10_000, b: 0, full: AMOUNT_MINOR_MAX });
+    const summary = resolvedBatch(bank, 
       columns(bank, [
         ["a", "b", 6_000],
         ["a", "b", 6_000],
@@ -182,7 +204,7 @@ describe("resolved independent batch", () => {
     ]);
     const short = summary.results?.[1];
     expect(short?.ok === false && short.error).toMatchObject({ accountName: "a", amountMinor: 6_000, balanceMinor: 4_000 });
-    expect(balances(bank)).toEqual({ a: 10_000, b: 0, full: MAX_AMOUNT_MINOR });
+    expect(balances(bank)).toEqual({ a: 10_000, b: 0, full: AMOUNT_MINOR_MAX });
     expect(bank.transactionCount).toBe(6);
     expect(bank.getAccount("b").getTransactionHistory().map((t) => t.id)).toEqual([2, 4, 5, 6]);
     expect(bank.getAccount("full").historyLength).toBe(1);
@@ -191,7 +213,7 @@ describe("resolved independent batch", () => {
   it("when every transfer is refused, applies nothing and has no ids", () => {
     const bank = bankWith({ a: 1, b: 0 });
     const before = snapshot(bank);
-    const summary = bank.transferResolvedBatch(columns(bank, [["b", "a", 1], ["a", "b", 2]]), false);
+    const summary = resolvedBatch(bank, columns(bank, [["b", "a", 1], ["a", "b", 2]]), false);
     expect(summary).toMatchObject({ applied: 0, refused: 2, firstTransactionId: null, lastTransactionId: null });
     expect(summary.results?.map((item) => item.ok)).toEqual([false, false]);
     expect(snapshot(bank)).toEqual(before);
@@ -211,7 +233,7 @@ describe("resolved batch with invalid columns", () => {
     ["an amount is not a whole number of minor units", { ...valid, amountsMinor: [500, 1.5] }],
     ["an amount is NaN", { ...valid, amountsMinor: [500, Number.NaN] }],
     ["an amount is Infinity", { ...valid, amountsMinor: [Number.POSITIVE_INFINITY, 100] }],
-    ["an amount is over MAX_AMOUNT_MINOR", { ...valid, amountsMinor: [500, MAX_AMOUNT_MINOR + 1] }],
+    ["an amount is over AMOUNT_MINOR_MAX", { ...valid, amountsMinor: [500, AMOUNT_MINOR_MAX + 1] }],
     ["an amount is past the safe integers", { ...valid, amountsMinor: [500, 2 ** 53] }],
     ["count is 0", { ...valid, count: 0 }],
     ["count is negative", { ...valid, count: -1 }],
@@ -227,7 +249,7 @@ describe("resolved batch with invalid columns", () => {
         recipients: Int32Array.from(given.recipients),
         amountsMinor: Float64Array.from(given.amountsMinor),
       };
-      const error = expectRefusedWithoutTrace(bank, () => bank.transferResolvedBatch(transfers, atomic), AssertionError);
+      const error = expectRefusedWithoutTrace(bank, () => resolvedBatch(bank, transfers, atomic), AssertionError);
       expect(error).not.toBeInstanceOf(BankError);
       expect(error.message).toMatch(/^Invariant broken: /);
       expect(balances(bank)).toEqual({ a: 10_000, b: 0 });
@@ -239,7 +261,7 @@ describe("resolved batch with invalid columns", () => {
     const rows = Array.from({ length: BATCH_SIZE_MAX + 1 }, (): Row => ["a", "b", 1]);
     const transfers = columns(bank, rows);
     for (const atomic of [true, false]) {
-      expectRefusedWithoutTrace(bank, () => bank.transferResolvedBatch(transfers, atomic), AssertionError);
+      expectRefusedWithoutTrace(bank, () => resolvedBatch(bank, transfers, atomic), AssertionError);
     }
     expect(bank.transactionCount).toBe(2);
   });
@@ -250,11 +272,11 @@ describe("resolved batch laws", () => {
   // Balances small and large, so that short senders and full recipients both happen.
   const balanceMinor = fc.oneof(
     fc.integer({ min: 0, max: 5_000 }),
-    fc.integer({ min: MAX_AMOUNT_MINOR - 5_000, max: MAX_AMOUNT_MINOR }),
+    fc.integer({ min: AMOUNT_MINOR_MAX - 5_000, max: AMOUNT_MINOR_MAX }),
   );
   const amountMinor = fc.oneof(
     { weight: 5, arbitrary: fc.integer({ min: 1, max: 3_000 }) },
-    { weight: 1, arbitrary: fc.integer({ min: 1, max: MAX_AMOUNT_MINOR }) },
+    { weight: 1, arbitrary: fc.integer({ min: 1, max: AMOUNT_MINOR_MAX }) },
   );
   const scenario = fc.integer({ min: 2, max: NAMES.length }).chain((accounts) =>
     fc.record({
@@ -287,15 +309,15 @@ describe("resolved batch laws", () => {
           amountsMinor: Float64Array.from([...transfers.map((t) => t.amountMinor), ...new Array<number>(slack).fill(Number.NaN)]),
         };
         const named: TransferInstruction[] = transfers.map((t) => ({
-          sender: resolvedBank.nameAt(t.sender),
-          recipient: resolvedBank.nameAt(t.recipient),
+          sender: ledgerOf(resolvedBank).nameAt(t.sender),
+          recipient: ledgerOf(resolvedBank).nameAt(t.recipient),
           amount: centsText(t.amountMinor),
         }));
 
-        let summary: ReturnType<Bank["transferResolvedBatch"]> | undefined;
+        let summary: Summary | undefined;
         let resolvedError: unknown;
         try {
-          summary = resolvedBank.transferResolvedBatch(resolved, atomic);
+          summary = resolvedBatch(resolvedBank, resolved, atomic);
         } catch (error) {
           resolvedError = error;
         }
@@ -349,7 +371,7 @@ describe("resolved batch laws", () => {
         };
         let refused = false;
         try {
-          bank.transferResolvedBatch(transfersResolved, true);
+          resolvedBatch(bank, transfersResolved, true);
         } catch (error) {
           expect(error).toBeInstanceOf(BatchRefusedError);
           refused = true;
@@ -358,7 +380,7 @@ describe("resolved batch laws", () => {
         else expect(bank.transactionCount).toBe(before.transactionCount + transfers.length);
         for (const account of bank.listAccounts()) {
           expect(account.balanceMinor).toBeGreaterThanOrEqual(0);
-          expect(account.balanceMinor).toBeLessThanOrEqual(MAX_AMOUNT_MINOR);
+          expect(account.balanceMinor).toBeLessThanOrEqual(AMOUNT_MINOR_MAX);
         }
       }),
       { numRuns: 200 },

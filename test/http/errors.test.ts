@@ -7,7 +7,7 @@ import {
   AssertionError,
   Bank,
   ERROR_CODES,
-  MAX_AMOUNT_MINOR,
+  AMOUNT_MINOR_MAX,
   type BankErrorCode,
 } from "../../src/index.js";
 import { buildApp, type BankApp } from "../../src/http/app.js";
@@ -32,7 +32,7 @@ function appThrowing(error: unknown, logs?: string[]): BankApp {
   return app;
 }
 
-const maxBalance = MAX_AMOUNT_MINOR / 100;
+const maxBalance = AMOUNT_MINOR_MAX / 100;
 
 const bankCases: Case[] = [
   ["INSUFFICIENT_FUNDS", 400, (app) => request(app, "POST", "/accounts/rich/withdrawals", { amount: maxBalance }),

@@ -3,7 +3,7 @@
 
 import { expect } from "vitest";
 import { Bank } from "../../src/index.js";
-import { buildApp, type BankApp } from "../../src/http/app.js";
+import { buildApp, type AppOptions, type BankApp } from "../../src/http/app.js";
 
 /** Every route of the API as "METHOD /path", sorted: what the OpenAPI document and /docs must list. */
 export const API_ROUTES = [
@@ -22,11 +22,14 @@ export const API_ROUTES = [
 export const FIXED_TIME_MS = Date.UTC(2025, 0, 2, 3, 4, 5, 678);
 export const FIXED_TIMESTAMP = "2025-01-02T03:04:05.678Z";
 
-/** A bank with a pinned clock and the given accounts, and an app serving it. */
-export function appWith(balances: Record<string, number> = {}): { app: BankApp; bank: Bank } {
+/** A bank with a pinned clock and the given accounts, and an app serving it (with `options`). */
+export function appWith(
+  balances: Record<string, number> = {},
+  options: Omit<AppOptions, "bank"> = {},
+): { app: BankApp; bank: Bank } {
   const bank = new Bank({ clock: () => FIXED_TIME_MS });
   for (const [name, balance] of Object.entries(balances)) bank.createAccount(name, balance);
-  return { app: buildApp({ bank }), bank };
+  return { app: buildApp({ ...options, bank }), bank };
 }
 
 export interface JsonResponse {

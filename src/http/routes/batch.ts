@@ -1,88 +1,69 @@
 // POST /transfers/batch: up to BATCH_SIZE_MAX transfers in one round trip. An atomic batch answers
 // with counts and the range of ids; an independent one also lists each transfer's result. The usual
-// body is read by a fast reader straight into account indexes and minor units (see batch-scan.ts);
-// any other goes the ordinary way, through JSON.parse and the schema.
+// body is read by a fast reader straight into account indexes and minor units (batch-reader/),
+// unless the app turns it off; any other body goes the ordinary way, through JSON.parse and the schema.
 
 import type { FastifySchemaCompiler } from "fastify";
-import type { Bank, BatchItemResult, BatchSummary } from "../../core/index.js";
+import type { Bank, TransferCode } from "../../core/index.js";
+import { atomicRefusal, ledgerOf, runBatch, runResolvedBatch, type BatchOutcome } from "../../core/internal.js";
 import type { BankApp } from "../app.js";
-import { reusedBufferJsonParser } from "../batch-body.js";
-import { BatchScanner, ScannedBatch } from "../batch-scan.js";
+import { batchReader, ScannedBatch, useBatchReader } from "../batch-reader/index.js";
 import { BATCH_BODY_LIMIT_BYTES } from "../limits.js";
-import { NameBytesIndex } from "../name-bytes-index.js";
 import { batchSchema, type BatchItem, type BatchResult } from "../schemas/batch.js";
-import { passingCheckedBodies } from "../validation.js";
 
-/** Registers `POST /transfers/batch` on `bank`; `compiler` is the app's validator compiler. */
-export function registerBatchRoutes(app: BankApp, bank: Bank, compiler: FastifySchemaCompiler<unknown>): void {
-  const scanner = new BatchScanner(bank, new NameBytesIndex((name) => bank.findIndex(name)));
+/**
+ * Registers `POST /transfers/batch` on `bank`; `compiler` is the app's validator compiler, and
+ * `fastReader` whether the fast reader reads the usual bodies.
+ */
+export function registerBatchRoutes(
+  app: BankApp, bank: Bank, compiler: FastifySchemaCompiler<unknown>, fastReader: boolean,
+): void {
   // In a scope of its own, so that its body reader serves this route only.
   app.register((scope: BankApp, _options, done) => {
-    scope.removeContentTypeParser("application/json");
-    scope.addContentTypeParser(
-      "application/json",
-      reusedBufferJsonParser(BATCH_BODY_LIMIT_BYTES, (bytes) => scanner.scan(bytes)),
-    );
-    registerBatchRoute(scope, bank, compiler);
+    const validatorCompiler = fastReader
+      ? useBatchReader(scope, batchReader(bank), compiler, BATCH_BODY_LIMIT_BYTES)
+      : compiler;
+    registerBatchRoute(scope, bank, validatorCompiler);
     done();
   });
 }
 
-function registerBatchRoute(app: BankApp, bank: Bank, compiler: FastifySchemaCompiler<unknown>): void {
+function registerBatchRoute(app: BankApp, bank: Bank, validatorCompiler: FastifySchemaCompiler<unknown>): void {
+  const ledger = ledgerOf(bank);
   app.post(
     "/transfers/batch",
-    {
-      schema: batchSchema,
-      bodyLimit: BATCH_BODY_LIMIT_BYTES,
-      // The fast reader accepts only bodies the schema accepts.
-      validatorCompiler: passingCheckedBodies(compiler, (body) => body instanceof ScannedBatch),
-    },
+    { schema: batchSchema, bodyLimit: BATCH_BODY_LIMIT_BYTES, validatorCompiler },
     (request): BatchResult => {
-      // An atomic refusal throws BatchRefusedError, which the error handler turns into a problem.
       const body: unknown = request.body;
-      if (body instanceof ScannedBatch) {
-        const atomic = body.atomicSent ?? true;
-        return resultBody(atomic, bank.transferResolvedBatch(body, atomic));
-      }
+      if (body instanceof ScannedBatch) return resultBody(body.atomic, runResolvedBatch(ledger, body, body.atomic));
       const { transfers, atomic = true } = request.body;
-      return resultBody(atomic, summarize(bank.transferBatch(transfers, { atomic }).results, atomic));
+      return resultBody(atomic, runBatch(ledger, transfers, atomic));
     },
   );
 }
 
-function summarize(results: BatchItemResult[], atomic: boolean): BatchSummary {
-  let applied = 0;
-  let first: number | null = null;
-  let last: number | null = null;
-  for (const item of results) {
-    if (!item.ok) continue;
-    applied++;
-    first ??= item.transactionId;
-    last = item.transactionId;
-  }
-  return {
-    applied,
-    refused: results.length - applied,
-    firstTransactionId: first,
-    lastTransactionId: last,
-    results: atomic ? null : results,
-  };
-}
-
-function resultBody(atomic: boolean, summary: BatchSummary): BatchResult {
+function resultBody(atomic: boolean, outcome: BatchOutcome): BatchResult {
+  // An atomic refusal is thrown, and the error handler turns it into a problem.
+  const refusal = atomic ? atomicRefusal(outcome) : null;
+  if (refusal !== null) throw refusal;
   return {
     atomic,
-    applied: summary.applied,
-    refused: summary.refused,
-    first_transaction_id: summary.firstTransactionId,
-    last_transaction_id: summary.lastTransactionId,
-    ...(summary.results !== null && { results: summary.results.map(itemBody) }),
+    applied: outcome.applied,
+    refused: outcome.refused,
+    first_transaction_id: outcome.firstTransactionId,
+    last_transaction_id: outcome.lastTransactionId,
+    ...(!atomic && { results: itemBodies(outcome) }),
   };
 }
 
-function itemBody(item: BatchItemResult): BatchItem {
-  if (item.ok) {
-    return { index: item.index, status: "applied", transaction_id: item.transactionId, code: null, detail: null };
+function itemBodies(outcome: BatchOutcome): BatchItem[] {
+  const items = new Array<BatchItem>(outcome.count);
+  let transactionId = outcome.firstTransactionId ?? 0;
+  for (let index = 0; index < outcome.count; index++) {
+    const code = outcome.codes[index] as TransferCode;
+    items[index] = code === "OK"
+      ? { index, status: "applied", transaction_id: transactionId++, code: null, detail: null }
+      : { index, status: "refused", transaction_id: null, code, detail: outcome.errorAt(index).message };
   }
-  return { index: item.index, status: "refused", transaction_id: null, code: item.error.code, detail: item.error.message };
+  return items;
 }

@@ -4,7 +4,7 @@
 import { Type, type Static, type TSchema } from "typebox";
 import {
   formatMinor,
-  MAX_AMOUNT_MINOR,
+  AMOUNT_MINOR_MAX,
   NAME_LENGTH_MAX,
   PAGE_SIZE_DEFAULT,
   PAGE_SIZE_MAX,
@@ -40,7 +40,7 @@ const AMOUNT_TEXT_LENGTH_MAX = 32;
  */
 export function AmountInput(description: string) {
   return Type.Union([Type.Number(), Type.String({ maxLength: AMOUNT_TEXT_LENGTH_MAX })], {
-    description: `${description}: major units with at most 2 decimals, up to ${formatMinor(MAX_AMOUNT_MINOR)}, as a number (25.5) or a decimal string ("25.50")`,
+    description: `${description}: major units with at most 2 decimals, up to ${formatMinor(AMOUNT_MINOR_MAX)}, as a number (25.5) or a decimal string ("25.50")`,
     examples: [25.5],
   });
 }

@@ -5,10 +5,19 @@
 // does not care which reader read the first request or its retry.
 
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { BATCH_SIZE_MAX, type Bank } from "../../src/index.js";
-import type { BankApp } from "../../src/http/app.js";
-import { ScannedBatch } from "../../src/http/batch-scan.js";
-import { appWith, expectProblem, expectReplay, REPLAYED, request, snapshot, type JsonResponse } from "./helpers.js";
+import { BATCH_SIZE_MAX, type Bank } from "../../../src/index.js";
+import type { BankApp } from "../../../src/http/app.js";
+import { runBatch, runResolvedBatch } from "../../../src/core/batch.js";
+import type * as batchModule from "../../../src/core/batch.js";
+import { ledgerOf } from "../../../src/core/internal.js";
+import { ScannedBatch } from "../../../src/http/batch-reader/scan.js";
+import { appWith, expectProblem, expectReplay, REPLAYED, request, snapshot, type JsonResponse } from "../helpers.js";
+
+// The core's two batch doors, watched: the route runs a fast-read batch resolved, any other by names.
+vi.mock("../../../src/core/batch.js", async (importOriginal) => {
+  const actual = await importOriginal<typeof batchModule>();
+  return { ...actual, runBatch: vi.fn(actual.runBatch), runResolvedBatch: vi.fn(actual.runResolvedBatch) };
+});
 
 
 /** One transfer, its amount as the JSON number text it is sent as (e.g. "10.5"). */
@@ -49,11 +58,18 @@ function bodyText(rows: readonly Row[], atomic: boolean | undefined, writing: Wr
   return `{"transfers":[${transfers.join(",")}]${atomic === undefined ? "" : `,"atomic":${String(atomic)}`}}`;
 }
 
-/** Which of the bank's two batch doors the route used. */
-function watchBatches(bank: Bank) {
+/** How often the route ran a batch of this bank through each of the core's two batch doors. */
+function watchBatches(bank: Bank): { readonly resolved: number; readonly named: number } {
+  const ledger = ledgerOf(bank);
+  const callsOf = (door: typeof runBatch | typeof runResolvedBatch) =>
+    vi.mocked(door).mock.calls.filter(([called]) => called === ledger).length;
   return {
-    resolved: vi.spyOn(bank, "transferResolvedBatch"),
-    named: vi.spyOn(bank, "transferBatch"),
+    get resolved() {
+      return callsOf(runResolvedBatch);
+    },
+    get named() {
+      return callsOf(runBatch);
+    },
   };
 }
 
@@ -63,6 +79,26 @@ function postBatch(app: BankApp, body: string, headers: Record<string, string> =
 
 afterEach(() => {
   vi.restoreAllMocks();
+});
+
+describe("the app's switch for the fast reader", () => {
+  it.each<[string, boolean | undefined]>([
+    ["an atomic batch", true],
+    ["an independent batch with a refusal", false],
+  ])("when it is off, %s takes the ordinary path and answers the same bytes, leaving the same bank", async (_kind, atomic) => {
+    const rows: Row[] = [["alice", "bob", "12.5"], ["bob", "carol", "2"], ...(atomic ? [] : [["carol", "alice", "99"] as Row])];
+    const body = bodyText(rows, atomic, USUAL);
+    const on = appWith({ alice: 100, bob: 0, carol: 0 });
+    const off = appWith({ alice: 100, bob: 0, carol: 0 }, { fastBatchReader: false });
+    const [onCalls, offCalls] = [watchBatches(on.bank), watchBatches(off.bank)];
+    const onResponse = await postBatch(on.app, body);
+    const offResponse = await postBatch(off.app, body);
+    expect([onCalls.resolved, onCalls.named]).toEqual([1, 0]);
+    expect([offCalls.resolved, offCalls.named]).toEqual([0, 1]);
+    expect(offResponse.status).toBe(200);
+    expect(offResponse.text).toBe(onResponse.text);
+    expect(snapshot(off.bank)).toEqual(snapshot(on.bank));
+  });
 });
 
 describe("the declined writings themselves", () => {
@@ -93,8 +129,8 @@ describe.each(DECLINED)("a batch read the usual way and with %s", (_writing, dec
     const ordinaryCalls = watchBatches(ordinary.bank);
     const fastResponse = await postBatch(fast.app, bodyText(rows, atomic, USUAL));
     const ordinaryResponse = await postBatch(ordinary.app, bodyText(rows, atomic, declined));
-    expect([fastCalls.resolved.mock.calls.length, fastCalls.named.mock.calls.length]).toEqual([1, 0]);
-    expect([ordinaryCalls.resolved.mock.calls.length, ordinaryCalls.named.mock.calls.length]).toEqual([0, 1]);
+    expect([fastCalls.resolved, fastCalls.named]).toEqual([1, 0]);
+    expect([ordinaryCalls.resolved, ordinaryCalls.named]).toEqual([0, 1]);
     expect(ordinaryResponse.status, ordinaryResponse.text).toBe(fastResponse.status);
     expect(ordinaryResponse.headers["content-type"]).toBe(fastResponse.headers["content-type"]);
     expect(ordinaryResponse.text).toBe(fastResponse.text);
@@ -219,8 +255,8 @@ describe("a body the fast reader declines for being invalid", () => {
     const before = snapshot(bank);
     expect(expectProblem(await postBatch(app, body), 400, code)).toBe(detail);
     expect(snapshot(bank)).toEqual(before);
-    expect(calls.resolved).not.toHaveBeenCalled();
-    expect(calls.named).not.toHaveBeenCalled();
+    expect(calls.resolved).toBe(0);
+    expect(calls.named).toBe(0);
   });
 
   it.each<[string, string, string, string]>([
@@ -239,7 +275,7 @@ describe("a body the fast reader declines for being invalid", () => {
     expectProblem(response, 400, "BATCH_REFUSED");
     expect(response.body).toMatchObject({ index: 1, refusal: { code, detail } });
     expect(snapshot(bank)).toEqual(before);
-    expect(calls.resolved).not.toHaveBeenCalled();
+    expect(calls.resolved).toBe(0);
   });
 
   it("when a body with a non-ASCII name is declined, it is read as UTF-8 and refused naming the account", async () => {
@@ -250,7 +286,7 @@ describe("a body the fast reader declines for being invalid", () => {
     expectProblem(response, 400, "BATCH_REFUSED");
     expect(response.body).toMatchObject({ index: 0, refusal: { code: "ACCOUNT_NOT_FOUND", detail: "Account 'zoë' not found" } });
     expect(snapshot(bank)).toEqual(before);
-    expect(calls.resolved).not.toHaveBeenCalled();
+    expect(calls.resolved).toBe(0);
   });
 
   it("when a transfer names an account that does not exist, refuses the batch as ACCOUNT_NOT_FOUND", async () => {
@@ -261,7 +297,7 @@ describe("a body the fast reader declines for being invalid", () => {
     expectProblem(response, 400, "BATCH_REFUSED");
     expect(response.body).toMatchObject({ index: 0, refusal: { code: "ACCOUNT_NOT_FOUND", detail: "Account 'dave' not found" } });
     expect(snapshot(bank)).toEqual(before);
-    expect(calls.resolved).not.toHaveBeenCalled();
+    expect(calls.resolved).toBe(0);
   });
 });
 
@@ -277,7 +313,7 @@ describe("idempotency keys across the two readers", () => {
     expect(first.status, first.text).toBe(status);
     expect(first.text).toContain("Account 'dave' not found");
     // The first was read the ordinary way: the fast reader knew no 'dave'.
-    expect(calls.named).toHaveBeenCalledTimes(1);
+    expect(calls.named).toBe(1);
 
     expect((await request(app, "POST", "/accounts", { name: "dave", initial_balance: 0 })).status).toBe(201);
     const before = snapshot(bank);
@@ -287,8 +323,8 @@ describe("idempotency keys across the two readers", () => {
     expect(fastReads).toHaveBeenCalled();
     expectReplay(retry, first);
     expect(snapshot(bank)).toEqual(before);
-    expect(calls.resolved).not.toHaveBeenCalled();
-    expect(calls.named).toHaveBeenCalledTimes(1);
+    expect(calls.resolved).toBe(0);
+    expect(calls.named).toBe(1);
     expect(bank.getAccount("dave").historyLength).toBe(1);
     expect(bank.getAccount("bob").balance).toBe(atomic === false ? 5 : 0);
   });
@@ -303,6 +339,21 @@ describe("idempotency keys across the two readers", () => {
     expect(snapshot(bank)).toEqual(before);
   });
 
+  it.each(DECLINED)("when a batch leaves atomic out and its retry, written with %s, sends the default, the retry is a replay", async (_writing, declined) => {
+    for (const [first, retry] of [[USUAL, declined], [declined, USUAL]] as const) {
+      const { app, bank } = appWith({ alice: 100, bob: 0 });
+      const rows: Row[] = [["alice", "bob", "12.5"]];
+      const answer = await postBatch(app, bodyText(rows, undefined, first), { "idempotency-key": "default-1" });
+      expect(answer.body).toMatchObject({ atomic: true, applied: 1 });
+      const before = snapshot(bank);
+      expectReplay(await postBatch(app, bodyText(rows, true, retry), { "idempotency-key": "default-1" }), answer);
+      expect(snapshot(bank)).toEqual(before);
+      const reused = await postBatch(app, bodyText(rows, false, retry), { "idempotency-key": "default-1" });
+      expectProblem(reused, 422, "IDEMPOTENCY_KEY_REUSED");
+      expect(snapshot(bank)).toEqual(before);
+    }
+  });
+
   it("when a fast-read batch is retried with its keys reordered and other whitespace, the retry is a replay", async () => {
     const { app, bank } = appWith({ alice: 100, bob: 0 });
     const calls = watchBatches(bank);
@@ -312,7 +363,7 @@ describe("idempotency keys across the two readers", () => {
       { "idempotency-key": "reorder-1" },
     );
     expect(first.body).toMatchObject({ applied: 2, refused: 0 });
-    expect(calls.resolved).toHaveBeenCalledTimes(1);
+    expect(calls.resolved).toBe(1);
     const before = snapshot(bank);
     const reordered =
       '{ "atomic" : false,\n  "transfers" : [\n    { "amount": 10, "recipient": "bob", "sender": "alice" },\n' +
@@ -320,8 +371,8 @@ describe("idempotency keys across the two readers", () => {
     expectReplay(await postBatch(app, reordered, { "idempotency-key": "reorder-1" }), first);
     expect(snapshot(bank)).toEqual(before);
     expect(bank.getAccount("bob").balance).toBe(7.5);
-    expect(calls.resolved).toHaveBeenCalledTimes(1);
-    expect(calls.named).not.toHaveBeenCalled();
+    expect(calls.resolved).toBe(1);
+    expect(calls.named).toBe(0);
   });
 
   it("when a retry of a fast-read batch moves other money, the key is refused as reused and nothing is applied", async () => {

@@ -7,11 +7,11 @@ import { connect } from "node:net";
 import { PassThrough } from "node:stream";
 import type { FastifyRequest } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { Bank } from "../../src/index.js";
-import { buildApp, type BankApp } from "../../src/http/app.js";
-import { reusedBufferJsonParser } from "../../src/http/batch-body.js";
-import { BATCH_BODY_LIMIT_BYTES } from "../../src/http/limits.js";
-import { appWith, expectProblem, request } from "./helpers.js";
+import { Bank } from "../../../src/index.js";
+import { buildApp, type BankApp } from "../../../src/http/app.js";
+import { reusedBufferJsonParser } from "../../../src/http/batch-reader/body.js";
+import { BATCH_BODY_LIMIT_BYTES } from "../../../src/http/limits.js";
+import { appWith, expectProblem, request } from "../helpers.js";
 
 describe("batch body reader", () => {
   it("when names are not ASCII, decodes the body as UTF-8", async () => {

@@ -3,8 +3,9 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { Bank } from "../../src/core/index.js";
-import { FNV_OFFSET_BASIS, NameBytesIndex, fnvStep } from "../../src/http/name-bytes-index.js";
+import { Bank } from "../../../src/core/index.js";
+import { FNV_OFFSET_BASIS, NameBytesIndex, fnvStep } from "../../../src/http/batch-reader/name-index.js";
+import { ledgerOf } from "../../../src/core/internal.js";
 
 /** The hash `find` takes: FNV-1a folded over `bytes[start..end)`, as the batch reader makes it. */
 function hashOf(bytes: Uint8Array, start = 0, end = bytes.length): number {
@@ -69,11 +70,11 @@ describe("name bytes index, learning", () => {
   it("when a name becomes an account after it was looked for, finds it then", () => {
     const bank = new Bank({ clock: () => 0 });
     bank.createAccount("alice");
-    const index = new NameBytesIndex((name) => bank.findIndex(name));
+    const index = new NameBytesIndex((name) => ledgerOf(bank).find(name));
     expect(find(index, "carol")).toBe(-1);
     bank.createAccount("carol");
-    expect(find(index, "carol")).toBe(bank.findIndex("carol"));
-    expect(find(index, "alice")).toBe(bank.findIndex("alice"));
+    expect(find(index, "carol")).toBe(ledgerOf(bank).find("carol"));
+    expect(find(index, "alice")).toBe(ledgerOf(bank).find("alice"));
     expect(index.size).toBe(2);
   });
 

@@ -1,4 +1,4 @@
-// The batch route's fast reader: it reads the usual body, `{"transfers":[{"sender":"a",
+// The fast reader's scanner: it reads the usual body, `{"transfers":[{"sender":"a",
 // "recipient":"b","amount":1.5},...],"atomic":true}`, straight from its bytes into columns of
 // account indexes and minor units, making no string and no object per transfer. It accepts only
 // what it is sure of: a body that JSON.parse and the route's schema would accept, naming known
@@ -6,10 +6,9 @@
 // string amount, an unknown name, a duplicate key, a broken body) makes it give up, and the route
 // reads the body the ordinary way, which gives every answer and every error its usual form.
 
-import {
-  BATCH_SIZE_MAX, MAX_AMOUNT_MINOR, MINOR_PER_MAJOR, toMajor, type Bank, type ResolvedTransfers,
-} from "../core/index.js";
-import { FNV_OFFSET_BASIS, fnvStep, type NameBytesIndex } from "./name-bytes-index.js";
+import { AMOUNT_MINOR_MAX, BATCH_SIZE_MAX, MINOR_PER_MAJOR, toMajor } from "../../core/index.js";
+import type { Ledger, ResolvedTransfers } from "../../core/internal.js";
+import { FNV_OFFSET_BASIS, fnvStep, type NameBytesIndex } from "./name-index.js";
 
 const TAB = 0x09;
 const LINE_FEED = 0x0a;
@@ -51,7 +50,7 @@ const TRUE_BYTES = Buffer.from("true", "latin1");
 const FALSE_BYTES = Buffer.from("false", "latin1");
 
 // A major part of at most 13 digits keeps every amount read below 2^53 minor units.
-const MAJOR_DIGITS_MAX = String(toMajor(MAX_AMOUNT_MINOR)).length;
+const MAJOR_DIGITS_MAX = String(toMajor(AMOUNT_MINOR_MAX)).length;
 
 /** A batch body read by the fast reader: resolved columns, and the body's meaning for fingerprints. */
 export class ScannedBatch implements ResolvedTransfers {
@@ -62,18 +61,26 @@ export class ScannedBatch implements ResolvedTransfers {
     readonly amountsMinor: Float64Array,
     /** `atomic` as sent, or undefined when the body left it out. */
     readonly atomicSent: boolean | undefined,
-    private readonly bank: Bank,
+    private readonly ledger: Ledger,
   ) {}
 
-  /** The body as JSON.parse gives it, so that a fingerprint does not depend on which reader ran. */
-  toJSON(): { transfers: { sender: string; recipient: string; amount: number }[]; atomic?: boolean } {
+  /** `atomic` as the route runs it: as sent, or the schema's default, true. */
+  get atomic(): boolean {
+    return this.atomicSent ?? true;
+  }
+
+  /**
+   * The body as the ordinary path would give it to the route (JSON.parse, then the schema's
+   * defaults), so that an idempotency fingerprint does not depend on which reader ran.
+   */
+  toJSON(): { transfers: { sender: string; recipient: string; amount: number }[]; atomic: boolean } {
     const transfers = Array.from({ length: this.count }, (_, index) => ({
-      sender: this.bank.nameAt(this.senders[index] as number),
-      recipient: this.bank.nameAt(this.recipients[index] as number),
+      sender: this.ledger.nameAt(this.senders[index] as number),
+      recipient: this.ledger.nameAt(this.recipients[index] as number),
       // The double nearest to minor / 100 is the one JSON.parse made of the amount's digits.
       amount: toMajor(this.amountsMinor[index] as number),
     }));
-    return { transfers, ...(this.atomicSent !== undefined && { atomic: this.atomicSent }) };
+    return { transfers, atomic: this.atomic };
   }
 }
 
@@ -85,7 +92,7 @@ export class BatchScanner {
   private readonly recipients = new Int32Array(BATCH_SIZE_MAX);
   private readonly amountsMinor = new Float64Array(BATCH_SIZE_MAX);
 
-  constructor(private readonly bank: Bank, private readonly names: NameBytesIndex) {}
+  constructor(private readonly ledger: Ledger, private readonly names: NameBytesIndex) {}
 
   /** The batch in `bytes`, or null when the ordinary reader must judge it. */
   scan(bytes: Uint8Array): ScannedBatch | null {
@@ -128,7 +135,7 @@ export class BatchScanner {
       this.recipients.slice(0, count),
       this.amountsMinor.slice(0, count),
       atomic,
-      this.bank,
+      this.ledger,
     );
   }
 
@@ -239,7 +246,7 @@ export class BatchScanner {
       }
     }
     this.at = at;
-    return minor > 0 && minor <= MAX_AMOUNT_MINOR ? minor : GIVE_UP;
+    return minor > 0 && minor <= AMOUNT_MINOR_MAX ? minor : GIVE_UP;
   }
 
   private boolean(): boolean | undefined {

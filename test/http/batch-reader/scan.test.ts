@@ -4,11 +4,12 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { BATCH_SIZE_MAX, Bank, MAX_AMOUNT_MINOR, tryParseAmount } from "../../src/core/index.js";
-import { BatchScanner, type ScannedBatch } from "../../src/http/batch-scan.js";
-import { NameBytesIndex } from "../../src/http/name-bytes-index.js";
-import { BatchRequest } from "../../src/http/schemas/batch.js";
-import { createValidatorCompiler } from "../../src/http/validation.js";
+import { BATCH_SIZE_MAX, Bank, AMOUNT_MINOR_MAX, parseAmount } from "../../../src/core/index.js";
+import { ledgerOf } from "../../../src/core/internal.js";
+import { BatchScanner, type ScannedBatch } from "../../../src/http/batch-reader/scan.js";
+import { NameBytesIndex } from "../../../src/http/batch-reader/name-index.js";
+import { BatchRequest } from "../../../src/http/schemas/batch.js";
+import { createValidatorCompiler } from "../../../src/http/validation.js";
 
 // ---------------------------------------------------------------------------------------------
 // The bank the bodies name, and the reader under test.
@@ -35,7 +36,7 @@ function bankWithAccounts(): Bank {
 }
 
 const bank = bankWithAccounts();
-const scanner = new BatchScanner(bank, new NameBytesIndex((name) => bank.findIndex(name)));
+const scanner = new BatchScanner(ledgerOf(bank), new NameBytesIndex((name) => ledgerOf(bank).find(name)));
 
 function scan(body: string | Buffer): ScannedBatch | null {
   return scanner.scan(typeof body === "string" ? Buffer.from(body, "utf8") : body);
@@ -65,13 +66,13 @@ function expectReadLikeTheOrdinaryReader(bytes: Buffer, scanned: ScannedBatch): 
   const parsed = JSON.parse(text) as ParsedBatch;
   // The validator fills in defaults, so it gets a copy.
   expect(validateBatchRequest(structuredClone(parsed)), text).toBe(true);
-  expect(scanned.toJSON()).toStrictEqual(parsed);
+  expect(scanned.toJSON()).toStrictEqual({ ...parsed, atomic: parsed.atomic ?? true });
   expect(scanned.count).toBe(parsed.transfers.length);
   expect(scanned.count).toBeGreaterThanOrEqual(1);
   expect(scanned.count).toBeLessThanOrEqual(BATCH_SIZE_MAX);
-  expect(Array.from(scanned.senders)).toEqual(parsed.transfers.map((transfer) => bank.findIndex(transfer.sender)));
-  expect(Array.from(scanned.recipients)).toEqual(parsed.transfers.map((transfer) => bank.findIndex(transfer.recipient)));
-  expect(Array.from(scanned.amountsMinor)).toEqual(parsed.transfers.map((transfer) => tryParseAmount(transfer.amount)));
+  expect(Array.from(scanned.senders)).toEqual(parsed.transfers.map((transfer) => ledgerOf(bank).find(transfer.sender)));
+  expect(Array.from(scanned.recipients)).toEqual(parsed.transfers.map((transfer) => ledgerOf(bank).find(transfer.recipient)));
+  expect(Array.from(scanned.amountsMinor)).toEqual(parsed.transfers.map((transfer) => parseAmount(transfer.amount)));
   expect(scanned.atomicSent).toBe(parsed.atomic);
 }
 
@@ -200,8 +201,8 @@ interface BatchPlan {
 const nameArbitrary = fc.oneof(fc.constantFrom(...SPECIAL_NAMES), fc.constantFrom(...NUMBERED_NAMES));
 const minorArbitrary = fc.oneof(
   fc.integer({ min: 1, max: 10_000 }),
-  fc.integer({ min: 1, max: MAX_AMOUNT_MINOR }),
-  fc.constantFrom(1, 10, 100, MAX_AMOUNT_MINOR - 1, MAX_AMOUNT_MINOR),
+  fc.integer({ min: 1, max: AMOUNT_MINOR_MAX }),
+  fc.constantFrom(1, 10, 100, AMOUNT_MINOR_MAX - 1, AMOUNT_MINOR_MAX),
 );
 const spaceArbitrary = fc.oneof(
   { arbitrary: fc.constant(""), weight: 3 },
@@ -268,7 +269,7 @@ function nameMember(transfer: JsonObject, n: number): Member {
 function changeAmount(transfer: JsonObject, n: number, variants: (literal: string, whole: string, cents: string) => string[]): void {
   const member = memberOf(transfer, "amount") as Member;
   const literal = (member.value as Raw).bytes.toString("latin1");
-  const minor = tryParseAmount(Number(literal));
+  const minor = parseAmount(Number(literal));
   const whole = String(Math.floor(minor / 100));
   const cents = String(minor % 100).padStart(2, "0");
   member.value = raw(choose(variants(literal, whole, cents), n));
@@ -610,13 +611,14 @@ describe("batch scanner, bodies it takes", () => {
   it("when amounts are at the edges, reads them in minor units exactly", () => {
     const amounts = ["0.01", "1000000000000", "1000000000000.00", "999999999999.99", "0.1", "1.50", "1.0", "10.05"];
     const scanned = scan(`{"transfers":[${amounts.map((amount) => `{"sender":"a","recipient":"b","amount":${amount}}`).join(",")}]}`);
-    expect(Array.from(scanned?.amountsMinor ?? [])).toEqual([1, MAX_AMOUNT_MINOR, MAX_AMOUNT_MINOR, MAX_AMOUNT_MINOR - 1, 10, 150, 100, 1005]);
+    expect(Array.from(scanned?.amountsMinor ?? [])).toEqual([1, AMOUNT_MINOR_MAX, AMOUNT_MINOR_MAX, AMOUNT_MINOR_MAX - 1, 10, 150, 100, 1005]);
   });
 
-  it("when atomic is left out, says so with undefined and leaves it out of the JSON", () => {
+  it("when atomic is left out, says so with undefined, and runs and reads as the default, true", () => {
     const scanned = scan(VALID) as ScannedBatch;
     expect(scanned.atomicSent).toBeUndefined();
-    expect(Object.keys(scanned.toJSON())).toEqual(["transfers"]);
+    expect(scanned.atomic).toBe(true);
+    expect(scanned.toJSON().atomic).toBe(true);
   });
 });
 
@@ -712,7 +714,7 @@ describe("batch scanner, at the batch size limit", () => {
     expect(scanned).not.toBeNull();
     expect(scanned.count).toBe(BATCH_SIZE_MAX);
     expect(scanned.senders).toHaveLength(BATCH_SIZE_MAX);
-    expect(scanned.senders[BATCH_SIZE_MAX - 1]).toBe(bank.findIndex(`acct-${(BATCH_SIZE_MAX - 1) % 600}`));
+    expect(scanned.senders[BATCH_SIZE_MAX - 1]).toBe(ledgerOf(bank).find(`acct-${(BATCH_SIZE_MAX - 1) % 600}`));
     expectReadLikeTheOrdinaryReader(bytes, scanned);
   });
 

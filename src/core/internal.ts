@@ -1,0 +1,15 @@
+// What the other layers of this package (src/http, and later the store) need of the core beyond
+// its public API. Never re-exported by the package's entry: these may change without notice.
+
+export { ledgerOf } from "./bank.js";
+export { atomicRefusal, runBatch, runResolvedBatch, type BatchOutcome, type ResolvedTransfers } from "./batch.js";
+export {
+  IdempotencyStore,
+  fingerprintOf,
+  validateIdempotencyKey,
+  type IdempotencyLookup,
+  type IdempotencyStoreOptions,
+} from "./idempotency.js";
+export type { Ledger } from "./ledger.js";
+export { nameProblem } from "./name.js";
+export type { TransferCode } from "./transfer.js";
