@@ -2,7 +2,7 @@
 // are read from the ledger, and every operation takes the same path as the bank's (transfer.ts).
 
 import type { Bank, OperationOptions } from "./bank.js";
-import { InvalidArgumentError } from "./errors.js";
+import { BankError, InvalidArgumentError } from "./errors.js";
 import { historyOf, historyPage, type HistoryPage, type HistoryPageOptions } from "./history.js";
 import { EntryKind, NONE } from "./journal.js";
 import type { Ledger } from "./ledger.js";
@@ -47,13 +47,19 @@ export class Account {
   /** Adds money. See `Bank.deposit`. */
   deposit(amount: AmountInput, options?: OperationOptions): Transaction {
     if (options !== undefined) return this.bank.deposit(this.name, amount, options);
-    return moveByIndexes(this.ledger, EntryKind.Deposit, NONE, this.index, amount);
+    const result = moveByIndexes(this.ledger, EntryKind.Deposit, NONE, this.index, amount);
+    // Thrown here, in the caller's frame, a refusal unwinds the fewest frames (see transfer.ts).
+    if (result instanceof BankError) throw result;
+    return result;
   }
 
   /** Takes money out; never below zero. See `Bank.withdraw`. */
   withdraw(amount: AmountInput, options?: OperationOptions): Transaction {
     if (options !== undefined) return this.bank.withdraw(this.name, amount, options);
-    return moveByIndexes(this.ledger, EntryKind.Withdrawal, this.index, NONE, amount);
+    const result = moveByIndexes(this.ledger, EntryKind.Withdrawal, this.index, NONE, amount);
+    // Thrown here, in the caller's frame, a refusal unwinds the fewest frames (see transfer.ts).
+    if (result instanceof BankError) throw result;
+    return result;
   }
 
   /** Sends money to another account of the same bank. Returns this account's side. */
@@ -62,7 +68,10 @@ export class Account {
       throw new InvalidArgumentError("Transfer target must be an account of the same bank");
     }
     if (options !== undefined) return this.bank.transfer(this.name, target.name, amount, options);
-    return moveByIndexes(this.ledger, EntryKind.Transfer, this.index, target.index, amount);
+    const result = moveByIndexes(this.ledger, EntryKind.Transfer, this.index, target.index, amount);
+    // Thrown here, in the caller's frame, a refusal unwinds the fewest frames (see transfer.ts).
+    if (result instanceof BankError) throw result;
+    return result;
   }
 
   /** The whole history, oldest first. A fresh copy: changing it changes nothing in the bank. */

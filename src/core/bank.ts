@@ -235,10 +235,15 @@ export class Bank {
 
   /**
    * Runs `operation` once per idempotency key: a repeat of the same request gets the first outcome
-   * back, a repeat with another request is refused. Without a key it simply runs.
+   * back, a repeat with another request is refused. Without a key it simply runs. An operation
+   * returns its refusal or throws it; either way it is thrown from here, close to the caller.
    */
-  private idempotent<T>(options: OperationOptions | undefined, request: () => unknown[], operation: () => T): T {
-    if (options?.idempotencyKey === undefined) return operation();
+  private idempotent<T>(options: OperationOptions | undefined, request: () => unknown[], operation: () => T | BankError): T {
+    if (options?.idempotencyKey === undefined) {
+      const outcome = operation();
+      if (outcome instanceof BankError) throw outcome;
+      return outcome;
+    }
     const key = validateIdempotencyKey(options.idempotencyKey);
     // The request's parts are gathered only when a key is given: a batch has thousands.
     const lookup = this.outcomes.begin(key, fingerprintOf(request()));
@@ -249,16 +254,21 @@ export class Bank {
       if (lookup.outcome.ok) return lookup.outcome.value as T;
       throw lookup.outcome.error;
     }
+    let outcome: T | BankError;
     try {
-      const value = operation();
-      this.outcomes.complete(key, { ok: true, value });
-      return value;
+      outcome = operation();
     } catch (error) {
       // Refusals are outcomes and are kept; anything else is a bug and must not be replayed.
       if (error instanceof BankError) this.outcomes.complete(key, { ok: false, error });
       else this.outcomes.abandon(key);
       throw error;
     }
+    if (outcome instanceof BankError) {
+      this.outcomes.complete(key, { ok: false, error: outcome });
+      throw outcome;
+    }
+    this.outcomes.complete(key, { ok: true, value: outcome });
+    return outcome;
   }
 }
 

@@ -7,6 +7,8 @@
 // Refusals are codes first, so that bulk callers never allocate an error.
 
 import { assert } from "./assert.js";
+import type {
+  BankError} from "./errors.js";
 import {
   AccountNotFoundError,
   BalanceLimitExceededError,
@@ -14,7 +16,6 @@ import {
   InvalidArgumentError,
   InvalidNameError,
   SameAccountError,
-  type BankError,
   type BankErrorCode,
 } from "./errors.js";
 import { EntryKind, NONE } from "./journal.js";
@@ -114,14 +115,12 @@ export interface Refusal {
 
 /** The error for a refusal: the one place a code becomes its error class and wording. */
 export function errorFor(ledger: Ledger, refusal: Refusal): BankError {
-  const { code, kind, debitName, creditName } = refusal;
-  // The debit side is resolved first: it is the culprit of a lookup refusal if it is not an account.
-  const debitIsCulprit = kind !== EntryKind.Deposit && ledger.find(debitName) === undefined;
+  const { code, debitName, creditName } = refusal;
   switch (code) {
     case "ACCOUNT_NOT_FOUND":
-      return new AccountNotFoundError((debitIsCulprit ? debitName : creditName) as string);
+      return new AccountNotFoundError(culprit(ledger, refusal) as string);
     case "INVALID_NAME":
-      return new InvalidNameError(nameProblem(debitIsCulprit ? debitName : creditName) as string);
+      return new InvalidNameError(nameProblem(culprit(ledger, refusal)) as string);
     case "NEGATIVE_AMOUNT":
     case "INVALID_AMOUNT":
       return amountError(refusal.amount);
@@ -138,43 +137,52 @@ export function errorFor(ledger: Ledger, refusal: Refusal): BankError {
   }
 }
 
+/** The name a lookup refusal is about: the debit side is resolved first, so it is, if it is not an account. */
+function culprit(ledger: Ledger, refusal: Refusal): unknown {
+  const { kind, debitName, creditName } = refusal;
+  return kind !== EntryKind.Deposit && ledger.find(debitName) === undefined ? debitName : creditName;
+}
+
 /**
- * The throwing path of a single movement by names (the bank's deposit, withdraw and transfer):
- * resolve, check, apply. Returns the transaction as the acting account sees it: the sender's side
- * of a transfer. `resolved` is the caller's scratch.
+ * A single movement by names (the bank's deposit, withdraw and transfer): resolve, check, apply.
+ * Returns the transaction as the acting account sees it (the sender's side of a transfer), or the
+ * refusal, which the public method throws: thrown there, a refusal unwinds the fewest frames.
+ * `resolved` is the caller's scratch.
  */
 export function moveByNames(
   ledger: Ledger, kind: MovementKind, debitName: unknown, creditName: unknown, amount: unknown, resolved: Resolved,
-): Transaction {
+): Transaction | BankError {
   const code = resolve(ledger, kind, debitName, creditName, amount, resolved);
   if (code !== "OK") {
-    throw errorFor(ledger, { code, kind, debitName, creditName, amount, amountMinor: 0, debitBalanceMinor: 0 });
+    return errorFor(ledger, { code, kind, debitName, creditName, amount, amountMinor: 0, debitBalanceMinor: 0 });
   }
-  return applyOrThrow(ledger, kind, resolved.debit, resolved.credit, resolved.amountMinor);
+  return checkAndApply(ledger, kind, resolved.debit, resolved.credit, resolved.amountMinor);
 }
 
 /**
- * The throwing path of a single movement between accounts known by index (an Account's own
- * methods): the amount is resolved, then the movement checked and applied as by name.
+ * A single movement between accounts known by index (an Account's own methods): the amount is
+ * resolved, then the movement checked and applied as by name. The transaction, or the refusal.
  */
-export function moveByIndexes(ledger: Ledger, kind: MovementKind, debit: number, credit: number, amount: unknown): Transaction {
+export function moveByIndexes(
+  ledger: Ledger, kind: MovementKind, debit: number, credit: number, amount: unknown,
+): Transaction | BankError {
   const amountMinor = tryParseAmount(amount);
   if (amountMinor <= 0) {
     const code = amountCode(amountMinor);
-    throw errorFor(ledger, { code, kind, debitName: null, creditName: null, amount, amountMinor: 0, debitBalanceMinor: 0 });
+    return errorFor(ledger, { code, kind, debitName: null, creditName: null, amount, amountMinor: 0, debitBalanceMinor: 0 });
   }
-  return applyOrThrow(ledger, kind, debit, credit, amountMinor);
+  return checkAndApply(ledger, kind, debit, credit, amountMinor);
 }
 
-/** Checks a resolved movement against the live balances and applies it, or throws its refusal. */
-function applyOrThrow(
+/** Checks a resolved movement against the live balances and applies it; or its refusal. */
+function checkAndApply(
   ledger: Ledger, kind: MovementKind, debit: number, credit: number, amountMinor: number,
-): Transaction {
+): Transaction | BankError {
   const debitBalanceMinor = debit === NONE ? 0 : ledger.balanceMinorAt(debit);
   const creditBalanceMinor = credit === NONE ? 0 : ledger.balanceMinorAt(credit);
   const code = check(debit, credit, amountMinor, debitBalanceMinor, creditBalanceMinor);
   if (code !== "OK") {
-    throw errorFor(ledger, {
+    return errorFor(ledger, {
       code,
       kind,
       debitName: debit === NONE ? null : ledger.nameAt(debit),
@@ -193,3 +201,4 @@ function applyOrThrow(
   const counterparty = kind === EntryKind.Transfer ? ledger.nameAt(credit) : null;
   return new Transaction(position + 1, type, ledger.nameAt(debit), amountMinor, debitBalanceMinor - amountMinor, counterparty, timeMs);
 }
+

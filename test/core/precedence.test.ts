@@ -93,7 +93,7 @@ function refusals(transfer: TransferInstruction): [string, string, string][] {
           count: 1,
           senders: Int32Array.of(ledger.find(sender) as number),
           recipients: Int32Array.of(ledger.find(recipient) as number),
-          amountsMinor: Float64Array.of(Math.round(amount * 100)),
+          amountsMinor: Float64Array.of(Math.round((amount as number) * 100)),
         }, atomic);
         return atomic ? (atomicRefusal(outcome) as BatchRefusedError).refusal : outcome.errorAt(0);
       });
