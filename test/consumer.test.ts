@@ -59,9 +59,55 @@ function readmeExamples(language: "ts" | "js"): Example[] {
 const TS_EXAMPLES = readmeExamples("ts");
 const JS_EXAMPLES = readmeExamples("js");
 
+// Each consumer installs as npm would on the oldest Node version `engines` claims, where a
+// dependency that wants a newer Node would make `--engine-strict` refuse.
+const FLOOR = claimedFloors(PACKAGE.engines.node)[0] as string;
+const COMPILER_OPTIONS = {
+  strict: true,
+  skipLibCheck: false,
+  module: "nodenext",
+  moduleResolution: "nodenext",
+  target: "es2022",
+  rootDir: ".",
+  outDir: "out",
+};
+
+type ProjectType = "module" | "commonjs";
+
+/** A consumer project: where it is, how its `npm install` went and what tsc said. */
+interface Consumer {
+  project: string;
+  installed: Ran;
+  compiled: Ran | undefined;
+}
+
+/** A fresh project in `dir` with the given package.json and the README's examples in it. */
+function freshProject(dir: string, name: string, manifest: object): string {
+  const project = join(dir, name);
+  mkdirSync(project);
+  writeFileSync(join(project, "package.json"), JSON.stringify({ name: `consumer-${name}`, private: true, ...manifest }, null, 2));
+  writeFileSync(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions: COMPILER_OPTIONS, include: ["*.ts"] }, null, 2));
+  TS_EXAMPLES.forEach((example, index) => writeFileSync(join(project, `readme-${index + 1}.ts`), example.code));
+  JS_EXAMPLES.forEach((example, index) => writeFileSync(join(project, `readme-require-${index + 1}.cjs`), example.code));
+  return project;
+}
+
+/** Installs `tarball` into a fresh project of `type` as if on Node FLOOR, then compiles the examples. */
+async function consumer(dir: string, tarball: string, type: ProjectType): Promise<Consumer> {
+  const project = freshProject(dir, type, { type });
+  const installed = await npm([...INSTALL, tarball], { cwd: project, timeoutMs: STEP_TIMEOUT_MS, preload: nodeVersionPreload(dir, FLOOR) });
+  if (installed.code !== 0) return { project, installed, compiled: undefined };
+  // With the repository's own TypeScript. It writes the JavaScript even when the types fail,
+  // so the examples are run whatever the type-check says.
+  const compiled = await run(process.execPath, [TSC, "-p", "."], { cwd: project, timeoutMs: STEP_TIMEOUT_MS });
+  return { project, installed, compiled };
+}
+
 let dir: string;
 let tarball: string;
 let packed: string[];
+let consumers: Record<ProjectType, Consumer>;
+let installedOnThisNode: Ran;
 
 beforeAll(async () => {
   if (!existsSync(join(ROOT, "dist/index.js"))) throw new Error("dist/ is missing: run `npm run build` before this test");
@@ -72,7 +118,16 @@ beforeAll(async () => {
   const [report] = JSON.parse(pack.stdout) as [{ filename: string; files: { path: string }[] }];
   tarball = join(dir, report.filename);
   packed = report.files.map((file) => file.path).sort();
-}, STEP_TIMEOUT_MS);
+  // The three installs at once: each takes seconds, and they share only npm's cache.
+  const thisNode = freshProject(dir, "this-node", {});
+  const [module, commonjs, onThisNode] = await Promise.all([
+    consumer(dir, tarball, "module"),
+    consumer(dir, tarball, "commonjs"),
+    npm([...INSTALL, tarball], { cwd: thisNode, timeoutMs: STEP_TIMEOUT_MS }),
+  ]);
+  consumers = { module, commonjs };
+  installedOnThisNode = onThisNode;
+}, 2 * STEP_TIMEOUT_MS);
 
 afterAll(() => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
@@ -119,40 +174,19 @@ describe("the packed tarball", () => {
   });
 });
 
-// Each consumer installs as npm would on the oldest Node version `engines` claims, where a
-// dependency that wants a newer Node would make `--engine-strict` refuse.
-const FLOOR = claimedFloors(PACKAGE.engines.node)[0] as string;
-
 describe.each(["module", "commonjs"] as const)(`a fresh %s project, after npm install --engine-strict on Node ${FLOOR}`, (type) => {
   let project: string;
-  let compiled: Ran;
+  let compiled: Ran | undefined;
 
-  beforeAll(async () => {
-    project = join(dir, type);
-    mkdirSync(project);
-    writeFileSync(join(project, "package.json"), JSON.stringify({ name: `consumer-${type}`, private: true, type }, null, 2));
-    const compilerOptions = {
-      strict: true,
-      skipLibCheck: false,
-      module: "nodenext",
-      moduleResolution: "nodenext",
-      target: "es2022",
-      rootDir: ".",
-      outDir: "out",
-    };
-    writeFileSync(join(project, "tsconfig.json"), JSON.stringify({ compilerOptions, include: ["*.ts"] }, null, 2));
-    TS_EXAMPLES.forEach((example, index) => writeFileSync(join(project, `readme-${index + 1}.ts`), example.code));
-    JS_EXAMPLES.forEach((example, index) => writeFileSync(join(project, `readme-require-${index + 1}.cjs`), example.code));
-    const installed = await npm([...INSTALL, tarball], { cwd: project, timeoutMs: STEP_TIMEOUT_MS, preload: nodeVersionPreload(dir, FLOOR) });
+  beforeAll(() => {
+    const { installed } = consumers[type];
     if (installed.code !== 0) throw new Error(`npm install --engine-strict as Node ${FLOOR} failed:\n${installed.stderr}`);
-    // With the repository's own TypeScript. It writes the JavaScript even when the types fail,
-    // so the examples are run (below) whatever the type-check says.
-    compiled = await run(process.execPath, [TSC, "-p", "."], { cwd: project, timeoutMs: STEP_TIMEOUT_MS });
-  }, STEP_TIMEOUT_MS);
+    ({ project, compiled } = consumers[type]);
+  });
 
   it("type-checks the README's TypeScript examples with strict, skipLibCheck false and nodenext", () => {
-    expect(compiled.stdout + compiled.stderr).toBe("");
-    expect(compiled.code).toBe(0);
+    expect((compiled?.stdout ?? "") + (compiled?.stderr ?? "")).toBe("");
+    expect(compiled?.code).toBe(0);
   });
 
   it("runs every example, and each prints what the README's comments say", async () => {
@@ -176,16 +210,12 @@ describe.each(["module", "commonjs"] as const)(`a fresh %s project, after npm in
 });
 
 describe(`npm install --engine-strict of the tarball on this Node (${process.version})`, () => {
-  it(`succeeds if engines (${PACKAGE.engines.node}) claims this version, and is refused if it does not`, async () => {
-    const project = join(dir, "this-node");
-    mkdirSync(project);
-    writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer-this-node", private: true }));
-    const installed = await npm([...INSTALL, tarball], { cwd: project, timeoutMs: STEP_TIMEOUT_MS });
+  it(`succeeds if engines (${PACKAGE.engines.node}) claims this version, and is refused if it does not`, () => {
     if (isClaimed(process.version, PACKAGE.engines.node)) {
-      expect(installed.code, installed.stderr).toBe(0);
+      expect(installedOnThisNode.code, installedOnThisNode.stderr).toBe(0);
     } else {
-      expect(installed.code).not.toBe(0);
-      expect(installed.stderr).toContain("EBADENGINE");
+      expect(installedOnThisNode.code).not.toBe(0);
+      expect(installedOnThisNode.stderr).toContain("EBADENGINE");
     }
-  }, STEP_TIMEOUT_MS);
+  });
 });
