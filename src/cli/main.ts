@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the `bank` command (package.json "bin"): hands argv to the program.
 
-import { buildProgram } from "./program.js";
+import { buildProgram, runProgram } from "./program.js";
 
-await buildProgram().parseAsync(process.argv);
+await runProgram(buildProgram(), process.argv.slice(2));

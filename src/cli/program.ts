@@ -1,6 +1,7 @@
 // The `bank` command: argv to actions. `serve` runs the HTTP server, `repl` opens a REPL. The
 // program is built from its dependencies so tests drive it in-process.
 
+import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import {
   closeOnSignals,
@@ -19,6 +20,14 @@ export interface ProgramDeps {
   startRepl: () => unknown;
 }
 
+// The package's own package.json, two levels up from src/cli/ and from dist/cli/ alike.
+const PACKAGE_JSON_URL = new URL("../../package.json", import.meta.url);
+
+/** The version in package.json, read when the program is built so it is never written twice. */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(PACKAGE_JSON_URL, "utf8")) as { version: string }).version;
+}
+
 function portOption(text: string): number {
   try {
     return parsePort(text);
@@ -35,7 +44,9 @@ function portOption(text: string): number {
  */
 export function buildProgram(overrides: Partial<ProgramDeps> = {}): Command {
   const deps: ProgramDeps = { env: process.env, signals: process, startServer, startRepl: startBankRepl, ...overrides };
-  const program = new Command("bank").description("An exact, in-memory bank: a REST server and a REPL");
+  const program = new Command("bank")
+    .description("An exact, in-memory bank: a REST server and a REPL")
+    .version(packageVersion());
 
   program
     .command("serve")
@@ -61,4 +72,15 @@ export function buildProgram(overrides: Partial<ProgramDeps> = {}): Command {
     });
 
   return program;
+}
+
+/**
+ * Runs `program` on the user's arguments (argv without node and the script). `bank` alone asks
+ * for help: it prints the help on stdout and exits 0, as `bank --help` does.
+ *
+ * @example
+ * await runProgram(buildProgram(), process.argv.slice(2));
+ */
+export function runProgram(program: Command, args: readonly string[]): Promise<Command> {
+  return program.parseAsync(args.length === 0 ? ["--help"] : [...args], { from: "user" });
 }

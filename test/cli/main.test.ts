@@ -1,11 +1,15 @@
 // The built `bank` command as a user runs it (node dist/cli/main.js, after `npm run build`):
-// it serves, logs where, logs requests at info, and exits cleanly on SIGTERM and SIGINT.
+// it serves, logs where, logs requests at info, and exits cleanly on SIGTERM and SIGINT; alone or
+// with --version it answers on stdout and exits 0.
 
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
+import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const MAIN = new URL("../../dist/cli/main.js", import.meta.url).pathname;
+const PACKAGE_JSON = new URL("../../package.json", import.meta.url);
+const run = promisify(execFile);
 
 beforeAll(() => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` before these tests`);
@@ -51,6 +55,18 @@ describe("node dist/cli/main.js", () => {
     expect(await exited).toBe(0);
     expect(output()).toContain('"msg":"request completed"');
     expect(output()).toContain("Closing: finishing requests in flight");
+  });
+
+  it("when run alone, prints the help on stdout and exits 0", async () => {
+    const { stdout, stderr } = await run(process.execPath, [MAIN], { timeout: 10_000 });
+    expect(stdout).toMatch(/^Usage: bank \[options\] \[command\][\s\S]*serve[\s\S]*repl/);
+    expect(stderr).toBe("");
+  });
+
+  it("when asked for --version, prints the version in package.json and exits 0", async () => {
+    const { version } = JSON.parse(readFileSync(PACKAGE_JSON, "utf8")) as { version: string };
+    const { stdout } = await run(process.execPath, [MAIN, "--version"], { timeout: 10_000 });
+    expect(stdout).toBe(`${version}\n`);
   });
 
   it("when PORT is not a port, exits 1 with one line", async () => {

@@ -1,20 +1,23 @@
 // The `bank` program driven in-process: `serve` resolves flags over the environment, starts the
-// server and closes it on a signal; `repl` opens the REPL; bad options fail with one clear line.
+// server and closes it on a signal; `repl` opens the REPL; bad options fail with one clear line;
+// `bank` alone and `bank --version` answer on stdout and exit 0.
 
 import { EventEmitter } from "node:events";
+import { readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import type { BankApp } from "../../src/http/app.js";
 import { startServer, type ServerOptions } from "../../src/http/server.js";
-import { buildProgram } from "../../src/cli/program.js";
+import { buildProgram, runProgram } from "../../src/cli/program.js";
 
 /** A program whose commander output and exits are captured instead of reaching the process. */
 function programFor(deps: Parameters<typeof buildProgram>[0]) {
   const errors: string[] = [];
+  const output: string[] = [];
   const program = buildProgram(deps).exitOverride();
   for (const command of [program, ...program.commands]) {
-    command.exitOverride().configureOutput({ writeErr: (text) => errors.push(text), writeOut: () => undefined });
+    command.exitOverride().configureOutput({ writeErr: (text) => errors.push(text), writeOut: (text) => output.push(text) });
   }
-  return { program, errors };
+  return { program, errors, output };
 }
 
 describe("bank serve", () => {
@@ -81,9 +84,27 @@ describe("bank repl", () => {
 });
 
 describe("bank", () => {
-  it("when run without a command, shows the commands", async () => {
-    const { program, errors } = programFor({});
-    await expect(program.parseAsync([], { from: "user" })).rejects.toThrow();
-    expect(errors.join("")).toMatch(/serve[\s\S]*repl/);
+  it("when run without a command, prints the help with the commands on stdout and exits 0", async () => {
+    const { program, errors, output } = programFor({});
+    await expect(runProgram(program, [])).rejects.toMatchObject({ code: "commander.helpDisplayed", exitCode: 0 });
+    expect(output.join("")).toMatch(/^Usage: bank \[options\] \[command\][\s\S]*serve[\s\S]*repl/);
+    expect(errors).toEqual([]);
+  });
+
+  it("when asked for --version, prints the version in package.json and exits 0", async () => {
+    const { version } = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
+    for (const flag of ["--version", "-V"]) {
+      const { program, output } = programFor({});
+      await expect(runProgram(program, [flag])).rejects.toMatchObject({ code: "commander.version", exitCode: 0 });
+      expect(output).toEqual([`${version}\n`]);
+    }
+  });
+
+  it("when the command is unknown, fails with a suggestion and starts nothing", async () => {
+    const startServer = vi.fn();
+    const { program, errors } = programFor({ startServer });
+    await expect(runProgram(program, ["srve"])).rejects.toMatchObject({ code: "commander.unknownCommand", exitCode: 1 });
+    expect(errors.join("")).toBe("error: unknown command 'srve'\n(Did you mean serve?)\n");
+    expect(startServer).not.toHaveBeenCalled();
   });
 });
