@@ -5,9 +5,11 @@ import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
 import {
   closeOnSignals,
+  parseFsync,
   parsePort,
   resolveServerOptions,
   startServer,
+  type ServerOverrides,
   type SignalSource,
 } from "../http/server.js";
 import { startBankRepl } from "./repl.js";
@@ -28,12 +30,15 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(PACKAGE_JSON_URL, "utf8")) as { version: string }).version;
 }
 
-function portOption(text: string): number {
-  try {
-    return parsePort(text);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
+/** A flag's parser whose errors commander reports as one line. */
+function option<T>(parse: (text: string) => T): (text: string) => T {
+  return (text) => {
+    try {
+      return parse(text);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
 }
 
 /**
@@ -50,10 +55,12 @@ export function buildProgram(overrides: Partial<ProgramDeps> = {}): Command {
 
   program
     .command("serve")
-    .description("Serve the REST API (docs at /docs); HOST, PORT and LOG_LEVEL are read from the environment")
+    .description("Serve the REST API (docs at /docs); HOST, PORT, LOG_LEVEL, DATA_DIR and FSYNC are read from the environment")
     .option("--host <host>", "address to listen on (default: HOST or 127.0.0.1)")
-    .option("--port <port>", "port to listen on, 0 for any free one (default: PORT or 8000)", portOption)
-    .action(async (flags: { host?: string; port?: number }, command: Command) => {
+    .option("--port <port>", "port to listen on, 0 for any free one (default: PORT or 8000)", option(parsePort))
+    .option("--data-dir <dir>", "keep the bank on disk in this directory (default: DATA_DIR, or in memory)")
+    .option("--fsync <policy>", 'with --data-dir: "always" (default) or an interval such as "100ms" (default: FSYNC)', option(parseFsync))
+    .action(async (flags: ServerOverrides, command: Command) => {
       let app;
       try {
         ({ app } = await deps.startServer(resolveServerOptions(deps.env, flags)));

@@ -15,12 +15,14 @@ import {
 } from "./batch.js";
 import { SystemClock } from "./clock.js";
 import { BankError, DuplicateAccountError, IdempotencyKeyReusedError } from "./errors.js";
-import { IdempotencyStore, fingerprintOf, validateIdempotencyKey } from "./idempotency.js";
+import { IdempotencyStore, fingerprintOf, idempotencyScope, validateIdempotencyKey } from "./idempotency.js";
 import { EntryKind } from "./journal.js";
 import { Ledger } from "./ledger.js";
 import { parseInitialBalance, tryParseAmount, tryParseInitialBalance, type AmountInput } from "./money.js";
 import { validateName } from "./name.js";
+import { outcomeCodec, type Outcome } from "./outcome-codec.js";
 import { pageLimit, type PageOptions } from "./page.js";
+import type { Store } from "./store.js";
 import type { Transaction } from "./transaction.js";
 import { check, findOrThrow, moveByNames, resolve, Resolved, type TransferCode } from "./transfer.js";
 
@@ -55,10 +57,15 @@ export interface AccountPage {
   nextAfter: string | null;
 }
 
-type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: BankError };
+/** A durable bank's options: those of any bank, and the store that keeps it across restarts. */
+export interface DurableBankOptions extends BankOptions {
+  store: Store;
+}
 
 /** The ledger behind a bank, for the other layers of this package (see internal.ts). */
 export let ledgerOf: (bank: Bank) => Ledger;
+/** The store of a durable bank, or null, for the other layers of this package (see internal.ts). */
+export let storeOf: (bank: Bank) => Store | null;
 
 /**
  * An in-memory bank. Amounts are given in major units (25.5) or as decimal strings ("25.50") and
@@ -77,9 +84,43 @@ export class Bank {
   private sortedAccounts: Account[] = [];
   private readonly outcomes: IdempotencyStore<Outcome>;
   private readonly resolved = new Resolved();
+  private store: Store | null = null;
 
   static {
     ledgerOf = (bank) => bank.ledger;
+    storeOf = (bank) => bank.store;
+  }
+
+  /**
+   * Opens a durable bank: the store replays what it saved (every account, transaction and
+   * idempotency outcome) and records every change from then on. `openBank({ dataDir })`, from the
+   * package's entry, opens one on files. Close it with `close()`.
+   *
+   * @example
+   * const bank = await Bank.open({ store });
+   * bank.deposit("Alice", 5);
+   * await bank.sync(); // the deposit is on disk
+   */
+  static async open(options: DurableBankOptions): Promise<Bank> {
+    const bank = new Bank(options);
+    const outcomes = idempotencyScope("bank.idempotency", bank.outcomes, outcomeCodec(bank.ledger, (index) => bank.accountAt(index)));
+    await options.store.open({ ledger: bank.ledger, scopes: [outcomes] });
+    bank.store = options.store;
+    return bank;
+  }
+
+  /**
+   * Resolves once every change made so far is durable (at once for an in-memory bank). Operations
+   * apply and return at once; a durable bank's caller awaits this before it acts on their outcome,
+   * as the REST server does before it answers.
+   */
+  sync(): Promise<void> {
+    return this.store === null ? Promise.resolve() : this.store.sync();
+  }
+
+  /** Syncs and closes a durable bank's store (writing a snapshot); nothing for an in-memory bank. */
+  async close(): Promise<void> {
+    await this.store?.close();
   }
 
   constructor(options: BankOptions = {}) {

@@ -160,3 +160,49 @@ export class BatchRefusedError extends BankError {
     super(`Transfer ${index} of the batch was refused, so none was applied: ${refusal.message}`);
   }
 }
+
+/** A refusal as plain data: its code, its message and its own fields (durable mode records it). */
+export interface RefusalJson {
+  readonly code: BankErrorCode;
+  readonly message: string;
+  readonly [field: string]: unknown;
+}
+
+/** A refusal as plain data. */
+export function refusalToJson(error: BankError): RefusalJson {
+  const fields: Record<string, unknown> = { ...error };
+  delete fields.name;
+  if (error instanceof BatchRefusedError) fields.refusal = refusalToJson(error.refusal);
+  return { ...fields, code: error.code, message: error.message };
+}
+
+/** The refusal `refusalToJson` described, made again: the same class, fields and message. */
+export function refusalFromJson(json: RefusalJson): BankError {
+  const field = <T>(name: string) => json[name] as T;
+  switch (json.code) {
+    case "INSUFFICIENT_FUNDS":
+      return new InsufficientFundsError(field("accountName"), field("amountMinor"), field("balanceMinor"));
+    case "ACCOUNT_NOT_FOUND":
+      return new AccountNotFoundError(field("accountName"));
+    case "NEGATIVE_AMOUNT":
+      return new NegativeAmountError();
+    case "INVALID_AMOUNT":
+      return new InvalidAmountError(json.message);
+    case "NEGATIVE_INITIAL_BALANCE":
+      return new NegativeInitialBalanceError();
+    case "BALANCE_LIMIT_EXCEEDED":
+      return new BalanceLimitExceededError(field("accountName"), field("limitMinor"));
+    case "ACCOUNT_EXISTS":
+      return new DuplicateAccountError(field("accountName"));
+    case "SAME_ACCOUNT":
+      return new SameAccountError();
+    case "INVALID_NAME":
+      return new InvalidNameError(json.message);
+    case "INVALID_ARGUMENT":
+      return new InvalidArgumentError(json.message);
+    case "IDEMPOTENCY_KEY_REUSED":
+      return new IdempotencyKeyReusedError(field("key"));
+    case "BATCH_REFUSED":
+      return new BatchRefusedError(field("index"), refusalFromJson(field("refusal")));
+  }
+}

@@ -49,6 +49,13 @@ export function transactionAt(ledger: Ledger, account: number, index: number): T
   );
 }
 
+/** The journal entry at `position` as `account`, one of its sides, sees it. */
+export function transactionOfEntry(ledger: Ledger, account: number, position: number): Transaction {
+  const index = ledger.historyOf(account).indexOf(position);
+  assert(index >= 0, "the account is a side of the entry");
+  return transactionAt(ledger, account, index);
+}
+
 /** The whole history of an account, oldest first: a fresh copy. */
 export function historyOf(ledger: Ledger, account: number): Transaction[] {
   const length = ledger.historyOf(account).length;

@@ -3,6 +3,7 @@
 // the HTTP layer for whole responses; it knows nothing of either.
 
 import { InvalidArgumentError } from "./errors.js";
+import type { DurableScope } from "./store.js";
 import {
   IDEMPOTENCY_KEY_LENGTH_MAX,
   IDEMPOTENCY_KEY_TTL_MS,
@@ -29,6 +30,14 @@ export type IdempotencyLookup<T> =
   | { readonly kind: "done" }
   | { readonly kind: "replay"; readonly outcome: T }
   | { readonly kind: "mismatch" };
+
+/** An outcome kept for a key: what durable mode records, snapshots and restores. */
+export interface KeptOutcome<T> {
+  readonly key: string;
+  readonly fingerprint: string;
+  readonly expiresAtMs: number;
+  readonly outcome: T;
+}
 
 interface Entry<T> {
   fingerprint: string | undefined;
@@ -64,6 +73,8 @@ export class IdempotencyStore<T> {
   private readonly sizeOf: ((outcome: T) => number) | undefined;
   private readonly bytesMax: number;
   private bytes = 0;
+  /** Told of each outcome as it is kept, after the store holds it (durable mode records it). */
+  onKept: ((kept: KeptOutcome<T>) => void) | null = null;
 
   constructor(options: IdempotencyStoreOptions<T> = {}) {
     this.clock = options.clock ?? Date.now;
@@ -140,6 +151,30 @@ export class IdempotencyStore<T> {
     entry.done = true;
     entry.bytes = this.sizeOf?.(outcome) ?? 0;
     this.bytes += entry.bytes;
+    this.onKept?.({ key, fingerprint: entry.fingerprint, expiresAtMs: entry.expiresAtMs, outcome });
+    this.evictOverflow();
+  }
+
+  /** The outcomes kept now, oldest first (pending keys are not outcomes). */
+  *kept(): IterableIterator<KeptOutcome<T>> {
+    for (const [key, entry] of this.entries) {
+      if (entry.done) {
+        yield { key, fingerprint: entry.fingerprint as string, expiresAtMs: entry.expiresAtMs, outcome: entry.outcome as T };
+      }
+    }
+  }
+
+  /**
+   * Puts back an outcome kept before a restart, as the newest key, unless it has expired since. A
+   * restored key replaces one of the same name (a later record of it wins).
+   */
+  restore(kept: KeptOutcome<T>): void {
+    if (kept.expiresAtMs <= this.clock()) return;
+    const existing = this.entries.get(kept.key);
+    if (existing !== undefined) this.remove(kept.key, existing);
+    const bytes = this.sizeOf?.(kept.outcome) ?? 0;
+    this.entries.set(kept.key, { ...kept, done: true, bytes });
+    this.bytes += bytes;
     this.evictOverflow();
   }
 
@@ -198,4 +233,34 @@ function hash53(text: string, seed: number): number {
   h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
   h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
   return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+/** How a store's outcomes become JSON and back, for durable mode. */
+export interface OutcomeCodec<T> {
+  encode(outcome: T): unknown;
+  decode(json: unknown): T;
+}
+
+/**
+ * An idempotency store as a durable scope: each kept outcome is recorded as one JSON entry (key,
+ * fingerprint, expiry and the encoded outcome), and restored the same way after a restart.
+ */
+export function idempotencyScope<T>(name: string, store: IdempotencyStore<T>, codec: OutcomeCodec<T>): DurableScope {
+  const encoder = new TextEncoder();
+  const decoder = new TextDecoder();
+  const encode = (kept: KeptOutcome<T>): Uint8Array =>
+    encoder.encode(JSON.stringify({ ...kept, outcome: codec.encode(kept.outcome) }));
+  return {
+    name,
+    *entries() {
+      for (const kept of store.kept()) yield encode(kept);
+    },
+    restore(entry) {
+      const kept = JSON.parse(decoder.decode(entry)) as KeptOutcome<unknown>;
+      store.restore({ ...kept, outcome: codec.decode(kept.outcome) });
+    },
+    attach(record) {
+      store.onKept = (kept) => record(encode(kept));
+    },
+  };
 }

@@ -8,6 +8,7 @@ export {
   type AccountPage,
   type AccountPageOptions,
   type BankOptions,
+  type DurableBankOptions,
   type OperationOptions,
 } from "./bank.js";
 export {
@@ -38,6 +39,7 @@ export * from "./limits.js";
 export { parseAmount, parseInitialBalance, type AmountInput } from "./money.js";
 export { validateName } from "./name.js";
 export { type PageOptions } from "./page.js";
+export { type DurableScope, type DurableState, type Store } from "./store.js";
 export { type TransferCode } from "./transfer.js";
 export { Transaction, type TransactionJson, type TransactionType } from "./transaction.js";
 export { formatMinor, MINOR_PER_MAJOR, toMajor } from "./units.js";

@@ -60,6 +60,16 @@ class Chunk {
   }
 }
 
+/** Some consecutive entries, column by column. */
+export interface EntryColumns {
+  readonly count: number;
+  readonly kind: Uint8Array;
+  readonly debitAccount: Uint32Array;
+  readonly creditAccount: Uint32Array;
+  readonly debitBalanceAfterMinor: Float64Array;
+  readonly creditBalanceAfterMinor: Float64Array;
+}
+
 /** Bytes one entry costs in the columns above. */
 export const ENTRY_BYTES = 1 + 4 * 2 + 8 * 2;
 
@@ -107,6 +117,18 @@ class TimeRuns {
       else high = middle;
     }
     return this.timesMs[low - 1] as number;
+  }
+
+  /** The runs that start before `count`, copied: what a snapshot of the first `count` entries keeps. */
+  runsBefore(count: number): { starts: Uint32Array; timesMs: Float64Array } {
+    let runs = 0;
+    while (runs < this.count && (this.starts[runs] as number) < count) runs++;
+    return { starts: this.starts.slice(0, runs), timesMs: this.timesMs.slice(0, runs) };
+  }
+
+  /** The last entry's time, or -Infinity while there is none. */
+  get lastMs(): number {
+    return this.count === 0 ? Number.NEGATIVE_INFINITY : (this.timesMs[this.count - 1] as number);
   }
 
   get capacityBytes(): number {
@@ -193,6 +215,36 @@ export class Journal {
     if (chunk.debitAccount[offset] === account) return chunk.debitBalanceAfterMinor[offset] as number;
     assert(chunk.creditAccount[offset] === account, "account is a side of this entry");
     return chunk.creditBalanceAfterMinor[offset] as number;
+  }
+
+  /**
+   * The first `count` entries, column by column, a chunk at a time, as views of the journal's own
+   * arrays: entries are never changed once appended, so the views stay true (a snapshot writes them).
+   */
+  *columnsBefore(count: number): IterableIterator<EntryColumns> {
+    assert(count >= 0 && count <= this.length, "a snapshot covers entries the journal has");
+    for (let start = 0; start < count; start += CHUNK_SIZE) {
+      const chunk = this.chunks[start >>> CHUNK_BITS] as Chunk;
+      const entries = Math.min(CHUNK_SIZE, count - start);
+      yield {
+        count: entries,
+        kind: chunk.kind.subarray(0, entries),
+        debitAccount: chunk.debitAccount.subarray(0, entries),
+        creditAccount: chunk.creditAccount.subarray(0, entries),
+        debitBalanceAfterMinor: chunk.debitBalanceAfterMinor.subarray(0, entries),
+        creditBalanceAfterMinor: chunk.creditBalanceAfterMinor.subarray(0, entries),
+      };
+    }
+  }
+
+  /** The times of the first `count` entries, as runs (see TimeRuns). */
+  timesBefore(count: number): { starts: Uint32Array; timesMs: Float64Array } {
+    return this.times.runsBefore(count);
+  }
+
+  /** The time of the last entry, or -Infinity in an empty journal. */
+  get lastTimeMs(): number {
+    return this.times.lastMs;
   }
 
   /** Bytes held by the columns and the times, including unused room. */

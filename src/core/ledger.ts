@@ -13,6 +13,13 @@ export type MovementKind = typeof EntryKind.Deposit | typeof EntryKind.Withdrawa
 
 const BALANCES_CAPACITY_MIN = 16;
 
+/** What the ledger tells its listener: each entry as it is recorded, after the state holds it. */
+export interface LedgerListener {
+  opened(account: number, name: string, balanceMinor: number, timeMs: number): void;
+  /** `debit` or `credit` is NONE for a side the movement does not have. */
+  moved(kind: MovementKind, debit: number, credit: number, amountMinor: number, timeMs: number): void;
+}
+
 /** Accounts are numbered from 0 in the order they were opened; a name is the key to its number. */
 export class Ledger {
   readonly journal = new Journal();
@@ -20,7 +27,6 @@ export class Ledger {
   private readonly names: string[] = [];
   private balancesMinor = new Float64Array(BALANCES_CAPACITY_MIN);
   private readonly histories: PositionList[] = [];
-  private lastTimeMs = Number.NEGATIVE_INFINITY;
   /** Scratch balances for checking atomic batches (see overlay.ts); not part of the state. */
   readonly overlay: Overlay = new Overlay(this);
 
@@ -55,13 +61,19 @@ export class Ledger {
   }
 
   /**
+   * Told of every entry as it is recorded, in order: durable mode's store, and the event stream.
+   * Null (the default) costs one comparison per entry.
+   */
+  listener: LedgerListener | null = null;
+
+  /**
    * The time for the next entry: the clock's reading, but never before the last entry's, so that
-   * time in the journal never goes backwards even under a clock that does.
+   * time in the journal never goes backwards even under a clock that does (or after a restart).
    */
   now(): number {
     const timeMs = this.clock();
-    if (timeMs > this.lastTimeMs) this.lastTimeMs = timeMs;
-    return this.lastTimeMs;
+    const lastMs = this.journal.lastTimeMs;
+    return timeMs > lastMs ? timeMs : lastMs;
   }
 
   /** Opens an account whose name is new, with a checked opening balance; returns its index. */
@@ -76,6 +88,7 @@ export class Ledger {
     this.names.push(name);
     this.balancesMinor[account] = balanceMinor;
     this.histories.push(history);
+    this.listener?.opened(account, name, balanceMinor, timeMs);
     return account;
   }
 
@@ -106,6 +119,7 @@ export class Ledger {
     const position = this.journal.append(kind, timeMs, debit, debitAfterMinor, credit, creditAfterMinor);
     if (debit !== NONE) (this.histories[debit] as PositionList).push(position);
     if (credit !== NONE) (this.histories[credit] as PositionList).push(position);
+    if (this.listener !== null) this.listener.moved(kind, debit, credit, amountMinor, timeMs);
     return position;
   }
 }

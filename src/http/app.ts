@@ -11,6 +11,8 @@ import Fastify, {
   type RawServerDefault,
 } from "fastify";
 import { Bank } from "../core/index.js";
+import { storeOf } from "../core/internal.js";
+import { durableResponses } from "./durability.js";
 import { handleFrameworkError, registerErrorHandlers } from "./errors.js";
 import { BODY_LIMIT_BYTES, PATH_PARAM_LENGTH_MAX } from "./limits.js";
 import { registerOpenApi } from "./openapi.js";
@@ -71,7 +73,10 @@ export function buildApp(options: AppOptions = {}): BankApp {
   // Only JSON bodies are accepted: without this, text/plain would be parsed and reach validation.
   app.removeContentTypeParser("text/plain");
   registerErrorHandlers(app);
-  app.addHook("onRoute", idempotentPosts(options.idempotency));
+  app.addHook("onRoute", idempotentPosts(options.idempotency, storeOf(bank)));
+  // Last of the onRoute hooks: it appends its onSend after the idempotency hooks' (see durability.ts).
+  const durable = durableResponses(bank);
+  if (durable !== null) app.addHook("onRoute", durable);
   registerOpenApi(app);
   // Routes go in a plugin so that they are added after the OpenAPI generator has loaded.
   app.register((routes: BankApp, _options, done) => {

@@ -12,7 +12,13 @@ import type {
 } from "fastify";
 import { Type } from "typebox";
 import { IDEMPOTENCY_KEY_LENGTH_MAX, IdempotencyKeyReusedError } from "../core/index.js";
-import { IdempotencyStore, validateIdempotencyKey, type IdempotencyStoreOptions } from "../core/internal.js";
+import {
+  IdempotencyStore,
+  idempotencyScope,
+  validateIdempotencyKey,
+  type IdempotencyStoreOptions,
+  type Store,
+} from "../core/internal.js";
 import { httpProblem, sendProblem } from "./errors.js";
 import { IDEMPOTENCY_RESPONSE_BYTES_MAX } from "./limits.js";
 import { problemResponses } from "./schemas/common.js";
@@ -20,6 +26,9 @@ import { problemResponses } from "./schemas/common.js";
 /** The request header that carries the key, and the response header that marks a replay. */
 export const IDEMPOTENCY_KEY_HEADER = "idempotency-key";
 export const REPLAYED_HEADER = "idempotency-replayed";
+
+/** The name of the kept responses in a durable bank's journal. */
+const DURABLE_SCOPE = "http.idempotency";
 
 /** A response as kept for replay: what the first request was answered, exactly. */
 interface StoredResponse {
@@ -65,12 +74,14 @@ const KeyHeaders = Type.Object({
  * Returns an `onRoute` hook that gives every POST route the idempotency hooks, the header in its
  * schema and the 409 and 422 answers in its documented responses.
  */
-export function idempotentPosts(options: IdempotencyOptions = {}): (route: RouteOptions) => void {
+export function idempotentPosts(options: IdempotencyOptions = {}, durable: Store | null = null): (route: RouteOptions) => void {
   const store = new IdempotencyStore<StoredResponse>({
     bytesMax: IDEMPOTENCY_RESPONSE_BYTES_MAX,
     ...options,
     sizeOf: (response) => Buffer.byteLength(response.body) + STORED_RESPONSE_OVERHEAD_BYTES,
   });
+  // With a durable bank, the kept responses are kept on disk too: a retry after a crash is a replay.
+  durable?.addScope(idempotencyScope(DURABLE_SCOPE, store, { encode: (response) => response, decode: (json) => json as StoredResponse }));
   const hooks = keyHooks(store);
   return (route) => {
     if (route.method !== "POST") return;

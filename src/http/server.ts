@@ -1,17 +1,27 @@
-// Runs the app on a socket: reads HOST, PORT and LOG_LEVEL, listens, logs where the API and its
-// docs are, and closes gracefully on SIGINT/SIGTERM (requests in flight finish first).
+// Runs the app on a socket: reads HOST, PORT, LOG_LEVEL, DATA_DIR and FSYNC, opens the bank (on
+// disk when a data directory is given), listens, logs where the API and its docs are, and closes
+// gracefully on SIGINT/SIGTERM (requests in flight finish first, then the bank is closed).
 
 import type { Bank } from "../core/index.js";
+import { openBank, type FsyncPolicy, type StoreFailedError } from "../store/index.js";
 import { buildApp, type BankApp } from "./app.js";
 import { DOCS_PATH } from "./openapi.js";
 
-/** Where and how loudly to serve. */
+/** Where and how loudly to serve, and where the bank is kept. */
 export interface ServerOptions {
   host: string;
   port: number;
   /** A pino level: "info" logs a line per request; "warn" and above do not. */
   logLevel: string;
   bank?: Bank;
+  /** Durable mode: the bank is kept in this directory (see docs/DURABILITY.md). Without it, in memory. */
+  dataDir?: string;
+  fsync?: FsyncPolicy;
+  /**
+   * What to do when the journal cannot be written: by default the process says why and exits (as
+   * Redis does), so that nothing is acknowledged after the failure.
+   */
+  onStoreFailure?: (error: StoreFailedError) => void;
 }
 
 export const DEFAULT_HOST = "127.0.0.1";
@@ -38,17 +48,39 @@ export function parseLogLevel(text: string): string {
 }
 
 /**
- * Server options: `overrides` (command-line flags) first, then HOST, PORT and LOG_LEVEL from
- * `env`, then the defaults. Throws a clear error for a bad port or log level.
+ * Parses an fsync policy: "always" (every answer waits for the fsync that covers it), or an
+ * interval such as "100ms" (answers wait for the write; an fsync runs that often).
  */
-export function resolveServerOptions(
-  env: NodeJS.ProcessEnv,
-  overrides: { host?: string; port?: number } = {},
-): ServerOptions {
+export function parseFsync(text: string): FsyncPolicy {
+  if (text === "always") return "always";
+  const match = /^(\d{1,6})ms$/.exec(text);
+  if (match === null || Number(match[1]) < 1) {
+    throw new Error(`FSYNC must be "always" or an interval such as "100ms", not '${text}'`);
+  }
+  return { intervalMs: Number(match[1]) };
+}
+
+/** What the command line may set: each flag wins over its environment variable. */
+export interface ServerOverrides {
+  host?: string;
+  port?: number;
+  dataDir?: string;
+  fsync?: FsyncPolicy;
+}
+
+/**
+ * Server options: `overrides` (command-line flags) first, then HOST, PORT, LOG_LEVEL, DATA_DIR and
+ * FSYNC from `env`, then the defaults. Throws a clear error for a bad port, log level or policy.
+ */
+export function resolveServerOptions(env: NodeJS.ProcessEnv, overrides: ServerOverrides = {}): ServerOptions {
+  const dataDir = overrides.dataDir ?? (env.DATA_DIR || undefined);
+  const fsync = overrides.fsync ?? (env.FSYNC ? parseFsync(env.FSYNC) : undefined);
   return {
     host: overrides.host ?? (env.HOST || DEFAULT_HOST),
     port: overrides.port ?? (env.PORT ? parsePort(env.PORT) : DEFAULT_PORT),
     logLevel: parseLogLevel(env.LOG_LEVEL || DEFAULT_LOG_LEVEL),
+    ...(dataDir !== undefined && { dataDir }),
+    ...(fsync !== undefined && { fsync }),
   };
 }
 
@@ -59,13 +91,31 @@ export function resolveServerOptions(
  * const { app, url } = await startServer({ host: "127.0.0.1", port: 0, logLevel: "warn" });
  */
 export async function startServer(options: ServerOptions): Promise<{ app: BankApp; url: string }> {
-  const app = buildApp({
-    logger: { level: options.logLevel },
-    ...(options.bank !== undefined && { bank: options.bank }),
-  });
-  const url = await app.listen({ host: options.host, port: options.port });
-  app.log.info(`Bank API at ${url}, docs at ${url}${DOCS_PATH}`);
-  return { app, url };
+  const notices: string[] = [];
+  const bank = options.bank ?? (options.dataDir === undefined ? undefined : await openBank({
+    dataDir: options.dataDir,
+    ...(options.fsync !== undefined && { fsync: options.fsync }),
+    onNotice: (notice) => notices.push(notice),
+    onFailure: options.onStoreFailure ?? exitOnStoreFailure,
+  }));
+  const app = buildApp({ logger: { level: options.logLevel }, ...(bank !== undefined && { bank }) });
+  for (const notice of notices) app.log.warn(notice);
+  // The bank closes after the server: requests in flight finish, then the journal gets its snapshot.
+  if (options.bank === undefined && bank !== undefined) app.addHook("onClose", () => bank.close());
+  try {
+    const url = await app.listen({ host: options.host, port: options.port });
+    const kept = options.dataDir === undefined ? "in memory" : `in ${options.dataDir}`;
+    app.log.info(`Bank API at ${url}, docs at ${url}${DOCS_PATH}; the bank is kept ${kept}`);
+    return { app, url };
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+}
+
+function exitOnStoreFailure(error: StoreFailedError): never {
+  process.stderr.write(`fatal: ${error.message}\n`);
+  process.exit(1);
 }
 
 /** The part of `process` that signal handling needs; tests pass an EventEmitter. */

@@ -41,7 +41,22 @@ describe("src/core", () => {
 });
 
 describe("src/index.ts, the package's entry", () => {
-  it("imports the core and nothing else", () => {
-    expect(specifiersOf(ENTRY)).toEqual(["./core/index.js"]);
+  it("imports the core and durable mode's door, and nothing of the server", () => {
+    expect(specifiersOf(ENTRY)).toEqual(["./core/index.js", "./store/index.js"]);
+  });
+});
+
+describe("src/store, durable mode", () => {
+  const STORE = fileURLToPath(new URL("../../src/store/", import.meta.url));
+  const files = readdirSync(STORE, { encoding: "utf8" }).filter((name) => name.endsWith(".ts"));
+
+  it("imports only the core, its own files and Node's built-ins: no package, nothing of the server", () => {
+    expect(files).toContain("file-store.ts");
+    for (const file of files) {
+      for (const specifier of specifiersOf(join(STORE, file))) {
+        const allowed = specifier.startsWith("node:") || specifier.startsWith("./") || specifier.startsWith("../core/");
+        expect(allowed, `${file} imports ${specifier}`).toBe(true);
+      }
+    }
   });
 });

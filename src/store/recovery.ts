@@ -1,0 +1,170 @@
+// Recovery: the newest snapshot, then every journal record after it, replayed through the ledger's
+// writer, a whole group (one commit) at a time. A torn or damaged last group, which no response
+// ever acknowledged, is cut off and reported; damage anywhere before it stops the start.
+
+import path from "node:path";
+import { NONE, type Ledger, type MovementKind } from "../core/internal.js";
+import { CorruptDataError } from "./errors.js";
+import type { StoreFiles } from "./files.js";
+import { readMoved, readOpened, readRecord, readScoped, RecordKind, RECORD_HEADER_BYTES, type JournalRecord } from "./records.js";
+import { classify, readSegmentHeader, SEGMENT_HEADER_BYTES, type Named } from "./segments.js";
+import { isMovement, loadSnapshot } from "./snapshot.js";
+
+/** Where the scopes' entries go: to the scope of that name, or kept for one added later. */
+export type RestoreEntry = (scope: string, entry: Uint8Array) => void;
+
+/** What recovery found: where to go on writing, and what it had to cut. */
+export interface Recovery {
+  readonly nextSequence: number;
+  /** The snapshot the state was loaded from, or null. */
+  readonly snapshot: Named | null;
+  /** The segments still in the directory, oldest first (the last one is appended to). */
+  readonly segments: readonly Named[];
+  /** Bytes of journal written since the snapshot: when the next one is due. */
+  readonly journalBytesSinceSnapshot: number;
+  readonly snapshotBytes: number;
+  /** Sentences for the log: a torn tail cut off, a leftover temporary file removed. */
+  readonly notices: readonly string[];
+}
+
+export async function recover(files: StoreFiles, directory: string, ledger: Ledger, restore: RestoreEntry): Promise<Recovery> {
+  const { segments, snapshots, temporary } = classify(await files.list(directory));
+  const notices: string[] = [];
+  for (const name of temporary) {
+    await files.remove(path.join(directory, name));
+    notices.push(`removed ${name}, a snapshot cut off while it was written`);
+  }
+  let sequence = 0;
+  let snapshotBytes = 0;
+  const snapshot = snapshots[0] ?? null;
+  if (snapshot !== null) {
+    const file = path.join(directory, snapshot.name);
+    const bytes = Buffer.from(await files.read(file));
+    const loaded = loadSnapshot(bytes, file, ledger);
+    if (loaded.sequence !== snapshot.sequence) throw new CorruptDataError(file, 16, "the snapshot's sequence number is not its name's");
+    for (const [scope, entries] of loaded.scopes) for (const entry of entries) restore(scope, entry);
+    sequence = loaded.sequence;
+    snapshotBytes = bytes.length;
+  }
+  let journalBytes = 0;
+  const kept: Named[] = [];
+  for (const [index, segment] of segments.entries()) {
+    const file = path.join(directory, segment.name);
+    const last = index === segments.length - 1;
+    const replayed = await replaySegment(files, file, segment, last, sequence, ledger, restore);
+    sequence = replayed.lastSequence;
+    if (replayed.notice !== null) notices.push(replayed.notice);
+    if (replayed.removed) continue;
+    kept.push(segment);
+    journalBytes += replayed.bytes;
+  }
+  return { nextSequence: sequence + 1, snapshot, segments: kept, journalBytesSinceSnapshot: journalBytes, snapshotBytes, notices };
+}
+
+interface Replayed {
+  readonly lastSequence: number;
+  /** Bytes of records after the snapshot's sequence number. */
+  readonly bytes: number;
+  readonly notice: string | null;
+  /** Whether the segment was removed (a last segment cut off before its header was whole). */
+  readonly removed: boolean;
+}
+
+async function replaySegment(
+  files: StoreFiles, file: string, segment: Named, last: boolean, afterSequence: number, ledger: Ledger, restore: RestoreEntry,
+): Promise<Replayed> {
+  const bytes = Buffer.from(await files.read(file));
+  const first = readSegmentHeader(bytes);
+  if (typeof first === "string") {
+    if (last && bytes.length < SEGMENT_HEADER_BYTES) {
+      await files.remove(file);
+      return { lastSequence: afterSequence, bytes: 0, notice: `removed ${segment.name}, a segment cut off while it was created`, removed: true };
+    }
+    throw new CorruptDataError(file, 0, first);
+  }
+  if (first !== segment.sequence) throw new CorruptDataError(file, 16, "the segment's first sequence number is not its name's");
+  if (first > afterSequence + 1) throw new CorruptDataError(file, 16, `records ${afterSequence + 1} to ${first - 1} are missing`);
+  let expected = first;
+  let offset = SEGMENT_HEADER_BYTES;
+  let committedEnd = offset;
+  let group: JournalRecord[] = [];
+  let counted = 0;
+  while (offset < bytes.length) {
+    const record = readRecord(bytes, offset);
+    if (typeof record === "string") {
+      if (!last || anyRecordAfter(bytes, offset)) throw new CorruptDataError(file, offset, record);
+      break;
+    }
+    if (record.sequence !== expected) {
+      throw new CorruptDataError(file, offset, `sequence number ${record.sequence} where ${expected} was due`);
+    }
+    expected++;
+    offset = record.end;
+    if (record.sequence <= afterSequence) {
+      if (record.kind === RecordKind.Commit) committedEnd = offset;
+      continue;
+    }
+    group.push(record);
+    if (record.kind !== RecordKind.Commit) continue;
+    for (const member of group) apply(member, ledger, restore, file, offset);
+    counted += offset - committedEnd;
+    committedEnd = offset;
+    group = [];
+  }
+  const lastSequence = Math.max(afterSequence, lastCommitted(first, expected, group.length));
+  if (committedEnd === bytes.length) return { lastSequence, bytes: counted, notice: null, removed: false };
+  // Only the last segment gets here (elsewhere a failure above threw): a torn last group.
+  if (!last) throw new CorruptDataError(file, committedEnd, "a group of records is not committed");
+  await files.truncate(file, committedEnd);
+  const notice = `cut ${bytes.length - committedEnd} bytes at offset ${committedEnd} of ${segment.name}: ` +
+    "a last write that did not complete (nothing in it was acknowledged)";
+  return { lastSequence, bytes: counted, notice, removed: false };
+}
+
+/** The sequence number of the last record of the last whole group. */
+function lastCommitted(first: number, expected: number, uncommitted: number): number {
+  return Math.max(first - 1, expected - 1 - uncommitted);
+}
+
+/**
+ * Whether a valid record starts anywhere after `offset`: if one does, the damage at `offset` is
+ * not a torn last write, whose garbage only ever runs to the end of the file.
+ */
+function anyRecordAfter(bytes: Buffer, offset: number): boolean {
+  for (let at = offset + 1; at + RECORD_HEADER_BYTES <= bytes.length; at++) {
+    if (typeof readRecord(bytes, at) !== "string") return true;
+  }
+  return false;
+}
+
+/** Applies one record of a whole group; `groupEnd` (the commit's end) places any damage found. */
+function apply(record: JournalRecord, ledger: Ledger, restore: RestoreEntry, file: string, groupEnd: number): void {
+  switch (record.kind) {
+    case RecordKind.Opened: {
+      const { account, balanceMinor, timeMs, name } = readOpened(record.payload);
+      if (account !== ledger.accountCount || ledger.find(name) !== undefined) {
+        throw new CorruptDataError(file, groupEnd, `record ${record.sequence} opens account ${account} again`);
+      }
+      ledger.open(name, balanceMinor, timeMs);
+      return;
+    }
+    case RecordKind.Moved: {
+      const { kind, debit, credit, amountMinor, timeMs } = readMoved(record.payload);
+      if (!isMovement(ledger, kind, debit, credit) || !(amountMinor > 0)) {
+        throw new CorruptDataError(file, groupEnd, `record ${record.sequence} is not a movement of known accounts`);
+      }
+      if (debit !== NONE && ledger.balanceMinorAt(debit) < amountMinor) {
+        throw new CorruptDataError(file, groupEnd, `record ${record.sequence} moves more than its account holds`);
+      }
+      ledger.move(kind as MovementKind, debit, credit, amountMinor, timeMs);
+      return;
+    }
+    case RecordKind.Scoped: {
+      const { scope, entry } = readScoped(record.payload);
+      restore(scope, entry);
+      return;
+    }
+    default:
+      return;
+  }
+}

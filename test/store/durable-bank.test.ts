@@ -1,0 +1,258 @@
+// A bank kept by the file store, on a file system in memory that knows what an fsync made durable:
+// closed and opened again, or crashed and opened again, it holds exactly what was synced; a torn
+// last write is cut off; damage before it stops the start; a failed write or fsync stops the store.
+
+import { describe, expect, it } from "vitest";
+import { Bank, BankError, InsufficientFundsError, type TransferInstruction } from "../../src/index.js";
+import { CorruptDataError, StoreFailedError } from "../../src/store/errors.js";
+import { FileStore, type FileStoreOptions } from "../../src/store/file-store.js";
+import { DataDirectoryLockedError } from "../../src/store/files.js";
+import { MemoryFiles } from "./memory-files.js";
+
+const DATA = "/data";
+
+/** A clock that moves a millisecond per reading, the same for every bank made with it. */
+function steppingClock(startMs = 1_700_000_000_000): () => number {
+  let now = startMs;
+  return () => now++;
+}
+
+function open(files: MemoryFiles, options: Partial<FileStoreOptions> & { clock?: () => number } = {}): Promise<Bank> {
+  const { clock = steppingClock(), ...storeOptions } = options;
+  return Bank.open({ clock, store: new FileStore({ dataDir: DATA, files, ...storeOptions }) });
+}
+
+/** All a bank holds: every account with its balance and whole history, and the journal's length. */
+function everything(bank: Bank): unknown {
+  return {
+    transactionCount: bank.transactionCount,
+    accounts: bank.listAccounts().map((account) => ({
+      name: account.name,
+      balanceMinor: account.balanceMinor,
+      history: account.getTransactionHistory().map((transaction) => transaction.toJSON()),
+    })),
+  };
+}
+
+function someActivity(bank: Bank): void {
+  bank.createAccount("alice", 100);
+  bank.createAccount("bob", "0.50");
+  bank.createAccount("zoë 🙂");
+  bank.deposit("alice", 25.25);
+  bank.transfer("alice", "bob", 10, { idempotencyKey: "t-1" });
+  bank.withdraw("bob", 0.5);
+  bank.transferBatch([
+    { sender: "alice", recipient: "zoë 🙂", amount: 1 },
+    { sender: "bob", recipient: "alice", amount: 2 },
+  ]);
+  bank.transferBatch([
+    { sender: "alice", recipient: "bob", amount: 3 },
+    { sender: "bob", recipient: "alice", amount: 1_000 },
+  ], { atomic: false, idempotencyKey: "b-1" });
+}
+
+describe("a durable bank, closed and opened again", () => {
+  it("when reopened, every account, balance, history and timestamp is back", async () => {
+    const files = new MemoryFiles();
+    const bank = await open(files);
+    someActivity(bank);
+    const before = everything(bank);
+    await bank.close();
+    const again = await open(files);
+    expect(everything(again)).toEqual(before);
+    // The clean close left a snapshot: nothing is replayed from the journal.
+    expect(files.names().filter((name) => name.endsWith(".snap"))).toHaveLength(1);
+    await again.close();
+  });
+
+  it("when a key is retried after a crash, it is a replay: the same outcome, no second effect", async () => {
+    const files = new MemoryFiles();
+    const bank = await open(files);
+    someActivity(bank);
+    const transfer = () => bank.transfer("alice", "bob", 7, { idempotencyKey: "t-2" });
+    const refused = (target: Bank) => thrown(() => target.withdraw("bob", 9_999, { idempotencyKey: "w-1" }));
+    const batch: TransferInstruction[] = [{ sender: "alice", recipient: "bob", amount: 3 }, { sender: "bob", recipient: "alice", amount: 1_000 }];
+    const first = transfer().toJSON();
+    const refusal = refused(bank);
+    const batchResult = bank.transferBatch(batch, { atomic: false, idempotencyKey: "b-2" });
+    await bank.sync();
+    files.crash();
+
+    const again = await open(files);
+    const state = everything(again);
+    expect(again.transfer("alice", "bob", 7, { idempotencyKey: "t-2" }).toJSON()).toEqual(first);
+    const replayed = refused(again);
+    expect(replayed).toBeInstanceOf(InsufficientFundsError);
+    expect(replayed.message).toBe(refusal.message);
+    expect({ ...replayed }).toEqual({ ...refusal });
+    const replayedBatch = again.transferBatch(batch, { atomic: false, idempotencyKey: "b-2" });
+    expect(plain(replayedBatch.results)).toEqual(plain(batchResult.results));
+    expect(everything(again)).toEqual(state);
+    await again.close();
+  });
+});
+
+function thrown(action: () => unknown): BankError {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(BankError);
+    return error as BankError;
+  }
+  throw new Error("expected a refusal");
+}
+
+/** Batch results with each error as its class name, code and message, to compare by value. */
+function plain(results: readonly { ok: boolean; error?: BankError }[]): unknown {
+  return results.map((item) => (item.error === undefined ? item : { ...item, error: [item.error.name, item.error.code, item.error.message] }));
+}
+
+describe("a durable bank that crashes", () => {
+  it("when it crashes, what was synced is back and what was not synced is not, whole", async () => {
+    const files = new MemoryFiles();
+    const bank = await open(files);
+    someActivity(bank);
+    await bank.sync();
+    const synced = everything(bank);
+    files.holdSyncs = true;
+    bank.deposit("alice", 1);
+    bank.transfer("alice", "bob", 2);
+    const pending = bank.sync();
+    let settled = false;
+    void pending.then(() => (settled = true), () => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Written, not yet fsynced: not acknowledged.
+    expect(settled).toBe(false);
+    files.crash();
+    const again = await open(files);
+    expect(everything(again)).toEqual(synced);
+    await again.close();
+  });
+
+  it("when the last write is torn at any byte, the bank opens as it was before that write, and says what it cut", async () => {
+    const base = new MemoryFiles();
+    const bank = await open(base);
+    someActivity(bank);
+    await bank.sync();
+    const before = everything(bank);
+    base.holdSyncs = true;
+    bank.transfer("alice", "bob", 1, { idempotencyKey: "torn-1" });
+    bank.createAccount("carol", 5);
+    bank.transferBatch([{ sender: "alice", recipient: "carol", amount: 1 }, { sender: "carol", recipient: "bob", amount: 2 }]);
+    const after = everything(bank);
+    void bank.sync().catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    const segment = base.names().find((name) => name.endsWith(".log")) as string;
+    const file = `${DATA}/${segment}`;
+    const memory = base.files.get(file) as { length: number; synced: number; bytes: Uint8Array };
+    const unsynced = memory.length - memory.synced;
+    expect(unsynced).toBeGreaterThan(100);
+    for (let kept = 0; kept <= unsynced; kept++) {
+      const files = copyOf(base);
+      files.crash((name) => (name === file ? kept : 0));
+      const notices: string[] = [];
+      const again = await open(files, { onNotice: (notice) => notices.push(notice) });
+      // Every byte of the group written: the group is whole and applied; any fewer: none of it.
+      expect(everything(again), `${kept} of ${unsynced} bytes kept`).toEqual(kept === unsynced ? after : before);
+      expect(notices.length, `${kept} of ${unsynced} bytes kept`).toBe(kept === 0 || kept === unsynced ? 0 : 1);
+      if (kept > 0 && kept < unsynced) expect(notices[0]).toMatch(/^cut \d+ bytes at offset \d+ of journal-\d{16}\.log/);
+      // Opened again after the cut, it is the same bank, and takes new changes.
+      again.deposit("alice", 1);
+      await again.close();
+    }
+  });
+
+  it("when a record before the last write is damaged, the bank refuses to start, naming the file and offset", async () => {
+    const files = new MemoryFiles();
+    const bank = await open(files);
+    someActivity(bank);
+    await bank.sync();
+    bank.deposit("bob", 1);
+    await bank.sync();
+    files.crash();
+    const segment = files.names().find((name) => name.endsWith(".log")) as string;
+    files.corrupt(`${DATA}/${segment}`, 60);
+    const error = await open(files).then(() => null, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CorruptDataError);
+    expect((error as CorruptDataError).file).toBe(`${DATA}/${segment}`);
+    expect((error as CorruptDataError).offset).toBe(24);
+    expect((error as Error).message).toMatch(/^Damaged data in \/data\/journal-\d{16}\.log at offset 24: bad checksum/);
+  });
+
+  it("when a snapshot is damaged, the bank refuses to start, naming it", async () => {
+    const files = new MemoryFiles();
+    const bank = await open(files);
+    someActivity(bank);
+    await bank.close();
+    const snapshot = files.names().find((name) => name.endsWith(".snap")) as string;
+    files.corrupt(`${DATA}/${snapshot}`, 100);
+    const error = await open(files).then(() => null, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(CorruptDataError);
+    expect((error as CorruptDataError).file).toBe(`${DATA}/${snapshot}`);
+  });
+});
+
+describe("a durable bank whose disk fails", () => {
+  it.each(["an fsync", "a write"])("when %s fails, nothing is acknowledged, the store says so once, and takes no more changes", async (what) => {
+    const files = new MemoryFiles();
+    const failures: StoreFailedError[] = [];
+    const bank = await open(files, { onFailure: (error) => failures.push(error) });
+    someActivity(bank);
+    await bank.sync();
+    if (what === "an fsync") files.failSync = "EIO";
+    else files.failWrite = "ENOSPC";
+    bank.deposit("alice", 1);
+    const error = await bank.sync().then(() => null, (caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StoreFailedError);
+    expect((error as Error).message).toMatch(what === "an fsync" ? /EIO/ : /ENOSPC/);
+    expect(failures).toEqual([error]);
+    expect(() => bank.deposit("alice", 1)).toThrow(StoreFailedError);
+    await expect(bank.sync()).rejects.toBe(error);
+  });
+});
+
+describe("snapshots", () => {
+  it("when the journal outgrows the last snapshot, a snapshot is taken and the segments it covers are removed", async () => {
+    const files = new MemoryFiles();
+    const bank = await open(files, { snapshotBytesMin: 4_000, segmentBytesMax: 2_000 });
+    bank.createAccount("a", 1_000_000);
+    bank.createAccount("b");
+    for (let turn = 0; turn < 60; turn++) {
+      for (let i = 0; i < 5; i++) bank.transfer(turn % 2 === 0 ? "a" : "b", turn % 2 === 0 ? "b" : "a", 1);
+      await bank.sync();
+      // Let a snapshot under way finish now and then.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const before = everything(bank);
+    const names = files.names();
+    expect(names.filter((name) => name.endsWith(".snap"))).toHaveLength(1);
+    // Without snapshots, 60 turns of ~5 records would fill ~20 segments of 2,000 bytes.
+    expect(names.filter((name) => name.endsWith(".log")).length).toBeLessThan(6);
+    files.crash();
+    const again = await open(files);
+    expect(everything(again)).toEqual(before);
+    await again.close();
+  });
+});
+
+describe("the data directory's lock", () => {
+  it("when a second bank opens the same directory, it is refused, and the first goes on", async () => {
+    const files = new MemoryFiles();
+    const bank = await open(files);
+    await expect(open(files)).rejects.toBeInstanceOf(DataDirectoryLockedError);
+    bank.createAccount("alice", 1);
+    await bank.close();
+    const again = await open(files);
+    expect(again.getAccount("alice").balance).toBe(1);
+    await again.close();
+  });
+});
+
+/** A copy of the file system as it is now, so that each of many crashes starts from the same bytes. */
+function copyOf(files: MemoryFiles): MemoryFiles {
+  const copy = new MemoryFiles();
+  for (const [name, memory] of files.files) {
+    copy.files.set(name, { bytes: memory.bytes.slice(), length: memory.length, synced: memory.synced });
+  }
+  return copy;
+}
