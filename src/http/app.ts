@@ -15,6 +15,7 @@ import { handleFrameworkError, registerErrorHandlers } from "./errors.js";
 import { BODY_LIMIT_BYTES, PATH_PARAM_LENGTH_MAX } from "./limits.js";
 import { registerOpenApi } from "./openapi.js";
 import { idempotentPosts, type IdempotencyOptions } from "./idempotency.js";
+import { jsonBodyParser } from "./json-body.js";
 import { registerAccountRoutes } from "./routes/accounts.js";
 import { registerBatchRoutes } from "./routes/batch.js";
 import { registerCashRoutes } from "./routes/cash.js";
@@ -65,6 +66,9 @@ export function buildApp(options: AppOptions = {}): BankApp {
   app.setValidatorCompiler(validatorCompiler);
   // Only JSON bodies are accepted: without this, text/plain would be parsed and reach validation.
   app.removeContentTypeParser("text/plain");
+  // JSON bodies are read strictly: well-formed UTF-8, bounded nesting, no key named twice.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, jsonBodyParser);
   registerErrorHandlers(app);
   app.addHook("onRoute", idempotentPosts(options.idempotency));
   registerOpenApi(app);

@@ -34,7 +34,11 @@ export const BANK_PROBLEMS: Readonly<Record<BankErrorCode, ProblemType>> = {
 export const HTTP_PROBLEMS = {
   INVALID_REQUEST: { status: 400, slug: "invalid-request", title: "Invalid request" },
   MALFORMED_JSON: { status: 400, slug: "malformed-json", title: "Malformed JSON" },
-  BAD_REQUEST: { status: 400, slug: "bad-request", title: "Bad request" },
+  INVALID_UTF8: { status: 400, slug: "invalid-utf8", title: "Body not UTF-8" },
+  JSON_TOO_DEEP: { status: 400, slug: "json-too-deep", title: "JSON nested too deep" },
+  DUPLICATE_KEY: { status: 400, slug: "duplicate-key", title: "Duplicate key" },
+  // The title is the status's own, as for the framework's other 4xx answered as BAD_REQUEST.
+  BAD_REQUEST: { status: 400, slug: "bad-request", title: "Bad Request" },
   ROUTE_NOT_FOUND: { status: 404, slug: "route-not-found", title: "Route not found" },
   BODY_TOO_LARGE: { status: 413, slug: "body-too-large", title: "Body too large" },
   URI_TOO_LONG: { status: 414, slug: "uri-too-long", title: "URI too long" },
@@ -47,7 +51,21 @@ export const HTTP_PROBLEMS = {
   INTERNAL_ERROR: { status: 500, slug: "internal-error", title: "Internal server error" },
 } as const satisfies Record<string, ProblemType>;
 
-type HttpProblemCode = keyof typeof HTTP_PROBLEMS;
+export type HttpProblemCode = keyof typeof HTTP_PROBLEMS;
+
+/**
+ * A refusal of the HTTP layer itself (a body that is not UTF-8, a key named twice, too many
+ * headers): the error handler answers it as the problem of its code, with its message as detail.
+ */
+export class HttpRefusal extends Error {
+  /** The status, for Fastify, which reads it before the error handler runs. */
+  readonly statusCode: number;
+
+  constructor(readonly code: HttpProblemCode, detail: string) {
+    super(detail);
+    this.statusCode = HTTP_PROBLEMS[code].status;
+  }
+}
 
 // Fastify's own error codes that have a problem of their own; other 4xx become BAD_REQUEST.
 const FRAMEWORK_PROBLEMS: Readonly<Record<string, HttpProblemCode>> = {
@@ -88,6 +106,7 @@ export function problemFor(error: unknown): Problem {
     return { ...problem(error.code, BANK_PROBLEMS.BATCH_REFUSED, error.message), index, refusal: { code: refusal.code, detail: refusal.message } };
   }
   if (error instanceof BankError) return problem(error.code, BANK_PROBLEMS[error.code], error.message);
+  if (error instanceof HttpRefusal) return httpProblem(error.code, error.message);
   const { code = "", statusCode = 500, message = "" } = error as Partial<FastifyError>;
   const detail = FRAMEWORK_DETAILS[code] ?? message;
   const known = FRAMEWORK_PROBLEMS[code];

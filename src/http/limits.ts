@@ -26,3 +26,17 @@ export const BATCH_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
  * bounds the store's memory; the oldest keys go first when either bound is reached.
  */
 export const IDEMPOTENCY_RESPONSE_BYTES_MAX = 256 * 1024 * 1024;
+
+/**
+ * Deepest nesting of arrays and objects in a JSON body. The deepest valid body (a batch: body,
+ * list, transfer) nests 3 deep; anything past this is refused before it is parsed, so that nothing
+ * recursing over a body (the schema, the idempotency fingerprint) can run out of stack.
+ */
+export const JSON_DEPTH_MAX = 32;
+
+/**
+ * Most header fields a request may carry (Apache's LimitRequestFields). Past its own limit Node
+ * drops further headers silently; the server has Node keep one more than this, so that a request
+ * over it is seen and refused with a 431 instead of served with some headers missing.
+ */
+export const HEADER_COUNT_MAX = 100;

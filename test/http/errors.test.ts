@@ -12,7 +12,7 @@ import {
 } from "../../src/index.js";
 import { buildApp, type BankApp } from "../../src/http/app.js";
 import { BANK_PROBLEMS, HTTP_PROBLEMS, problemFor } from "../../src/http/errors.js";
-import { BODY_LIMIT_BYTES } from "../../src/http/limits.js";
+import { BODY_LIMIT_BYTES, JSON_DEPTH_MAX } from "../../src/http/limits.js";
 import { appWith, expectProblem, request, type JsonResponse } from "./helpers.js";
 
 type Case = [code: string, status: number, send: (app: BankApp) => Promise<JsonResponse>, detail: string | RegExp];
@@ -67,6 +67,12 @@ const httpCases: Case[] = [
     "body must have required property 'initial_balance'"],
   ["MALFORMED_JSON", 400, (app) => request(app, "POST", "/accounts", '{"name": "n",'),
     "Body is not valid JSON but content-type is set to 'application/json'"],
+  ["INVALID_UTF8", 400, (app) => request(app, "POST", "/accounts", Buffer.from('{"name": "n\xff", "initial_balance": 1}', "latin1")),
+    "Body is not well-formed UTF-8"],
+  ["JSON_TOO_DEEP", 400, (app) => request(app, "POST", "/accounts/rich/deposits", `{"amount": ${"[".repeat(33)}${"]".repeat(33)}}`),
+    `Body nests arrays and objects more than ${JSON_DEPTH_MAX} deep`],
+  ["DUPLICATE_KEY", 400, (app) => request(app, "POST", "/accounts/rich/deposits", '{"amount": 1, "amount": 2}'),
+    "Body has the key 'amount' twice in one object"],
   ["BAD_REQUEST", 400, (app) => request(app, "GET", "/accounts/%E0%A4%A"), "The URL is not valid percent-encoded UTF-8"],
   ["ROUTE_NOT_FOUND", 404, (app) => request(app, "GET", "/nowhere"), "Route GET /nowhere not found"],
   ["BODY_TOO_LARGE", 413,
