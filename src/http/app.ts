@@ -12,8 +12,10 @@ import Fastify, {
 } from "fastify";
 import { Bank } from "../core/index.js";
 import { handleFrameworkError, registerErrorHandlers } from "./errors.js";
-import { BODY_LIMIT_BYTES, PATH_PARAM_LENGTH_MAX } from "./limits.js";
+import { answerClientError } from "./client-errors.js";
+import { BODY_LIMIT_BYTES, HEADER_COUNT_MAX, HEADERS_BYTES_MAX, PATH_PARAM_LENGTH_MAX } from "./limits.js";
 import { registerOpenApi } from "./openapi.js";
+import { checkRequest } from "./request-checks.js";
 import { idempotentPosts, type IdempotencyOptions } from "./idempotency.js";
 import { jsonBodyParser } from "./json-body.js";
 import { registerAccountRoutes } from "./routes/accounts.js";
@@ -54,6 +56,9 @@ export function buildApp(options: AppOptions = {}): BankApp {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
+    // A missing Host is refused by checkRequest, as a problem rather than Node's bare 400.
+    http: { maxHeaderSize: HEADERS_BYTES_MAX, requireHostHeader: false },
+    clientErrorHandler: answerClientError,
     routerOptions: { maxParamLength: PATH_PARAM_LENGTH_MAX },
     frameworkErrors: handleFrameworkError,
     schemaErrorFormatter: formatValidationErrors,
@@ -61,6 +66,11 @@ export function buildApp(options: AppOptions = {}): BankApp {
     // connections dropped once idle, see server.ts) instead of getting a 503 in another shape.
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
+
+  // Past maxHeadersCount Node drops headers silently; one more than the limit lets checkRequest
+  // see that a request is over it.
+  app.server.maxHeadersCount = HEADER_COUNT_MAX + 1;
+  app.addHook("onRequest", checkRequest);
 
   const validatorCompiler = createValidatorCompiler();
   app.setValidatorCompiler(validatorCompiler);

@@ -40,3 +40,9 @@ export const JSON_DEPTH_MAX = 32;
  * over it is seen and refused with a 431 instead of served with some headers missing.
  */
 export const HEADER_COUNT_MAX = 100;
+
+/**
+ * Most bytes of a request's line and headers together (Node's default). A request over it is
+ * refused by Node's HTTP parser, and answered with a 431 problem.
+ */
+export const HEADERS_BYTES_MAX = 16 * 1024;
