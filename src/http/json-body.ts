@@ -56,8 +56,8 @@ export function readJsonBody(bytes: Buffer, options: JsonBodyOptions = {}): unkn
   else throw new HttpRefusal("INVALID_UTF8", "Body is not well-formed UTF-8");
   if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
 
-  const keysInText = scanText(text);
-  if (keysInText === TOO_DEEP) {
+  // Fewer brackets than the limit cannot nest past it; only bodies with more pay for the scan.
+  if (occurrences(text, "{", JSON_DEPTH_MAX) + occurrences(text, "[", JSON_DEPTH_MAX) > JSON_DEPTH_MAX && scanText(text) === TOO_DEEP) {
     throw new HttpRefusal("JSON_TOO_DEEP", `Body nests arrays and objects more than ${JSON_DEPTH_MAX} deep`);
   }
   let value: unknown;
@@ -66,18 +66,27 @@ export function readJsonBody(bytes: Buffer, options: JsonBodyOptions = {}): unkn
   } catch {
     throw new HttpRefusal("MALFORMED_JSON", NOT_JSON);
   }
-  // JSON.parse keeps the last of two equal keys, so the value has fewer keys than the text exactly
-  // when some object names a key twice; only then is the text searched for which key it was.
-  if (keysIn(value, options.allowPrototypeKeys === true) !== keysInText) {
+  // JSON.parse keeps the last of two equal keys, so the value has fewer keys than the text has
+  // members exactly when some object names a key twice. Each member has one colon outside
+  // strings; when no string holds a colon either, counting every colon is enough.
+  const keys = typeof value === "object" && value !== null ? keysIn(value, options.allowPrototypeKeys === true) : 0;
+  if (keys !== occurrences(text, ":") && keys !== scanText(text)) {
     throw new HttpRefusal("DUPLICATE_KEY", `Body has the key '${quoted(firstDuplicateKey(text))}' twice in one object`);
   }
   return value;
 }
 
+/** How many times `char` occurs in `text`, counting no further than one past `max`. */
+function occurrences(text: string, char: string, max = Infinity): number {
+  let count = 0;
+  for (let at = text.indexOf(char); at !== -1 && count <= max; at = text.indexOf(char, at + 1)) count++;
+  return count;
+}
+
 /**
  * One pass over the text outside its strings: the number of colons, which in JSON is the number of
  * object members, or TOO_DEEP as soon as arrays and objects nest more than JSON_DEPTH_MAX deep. On
- * text that is not JSON the count means nothing, and JSON.parse refuses the text next.
+ * text that is not JSON the count means nothing, and JSON.parse refuses the text.
  */
 function scanText(text: string): number {
   let depth = 0;
@@ -112,32 +121,28 @@ function closingQuote(text: string, open: number): number {
 
 /**
  * The number of keys of every object in `value`, which JSON_DEPTH_MAX keeps shallow enough to
- * recurse over. Refuses prototype keys unless `allowPrototypeKeys`.
+ * recurse over. Refuses the keys secure-json-parse (Fastify's reader) refuses, which could reach an
+ * object's prototype, unless `allowPrototypeKeys`.
  */
-function keysIn(value: unknown, allowPrototypeKeys: boolean): number {
-  if (typeof value !== "object" || value === null) return 0;
+function keysIn(value: object, allowPrototypeKeys: boolean): number {
   let count = 0;
   if (Array.isArray(value)) {
-    for (const item of value) count += keysIn(item, allowPrototypeKeys);
+    for (const item of value) if (typeof item === "object" && item !== null) count += keysIn(item, allowPrototypeKeys);
     return count;
   }
   const object = value as Record<string, unknown>;
-  if (!allowPrototypeKeys) refusePrototypeKeys(object);
-  for (const key in object) count += 1 + keysIn(object[key], allowPrototypeKeys);
+  for (const key in object) {
+    const member = object[key];
+    if (!allowPrototypeKeys && (key === "__proto__" || (key === "constructor" && hasPrototype(member)))) {
+      throw new HttpRefusal("MALFORMED_JSON", `Body has the forbidden key '${key}'`);
+    }
+    count++;
+    if (typeof member === "object" && member !== null) count += keysIn(member, allowPrototypeKeys);
+  }
   return count;
 }
 
-// The keys secure-json-parse (Fastify's reader) refuses: they could reach an object's prototype.
-function refusePrototypeKeys(object: Record<string, unknown>): void {
-  const forbidden = Object.hasOwn(object, "__proto__")
-    ? "__proto__"
-    : isObjectWithPrototype(object) ? "constructor" : undefined;
-  if (forbidden !== undefined) throw new HttpRefusal("MALFORMED_JSON", `Body has the forbidden key '${forbidden}'`);
-}
-
-function isObjectWithPrototype(object: Record<string, unknown>): boolean {
-  if (!Object.hasOwn(object, "constructor")) return false;
-  const value = object.constructor;
+function hasPrototype(value: unknown): boolean {
   return typeof value === "object" && value !== null && Object.hasOwn(value, "prototype");
 }
 

@@ -44,6 +44,11 @@ describe("what the reader accepts", () => {
     expect(read("\ufeff{\"amount\": 5}")).toEqual({ amount: 5 });
   });
 
+  it("when a body has more brackets than JSON_DEPTH_MAX but nests shallowly, reads it", () => {
+    const text = JSON.stringify({ transfers: Array.from({ length: 100 }, (_, index) => ({ sender: `a:${index}`, amount: [index] })) });
+    expect(read(text)).toEqual(JSON.parse(text));
+  });
+
   it("when nesting is exactly JSON_DEPTH_MAX deep, reads it", () => {
     const text = `${"[".repeat(JSON_DEPTH_MAX)}${"]".repeat(JSON_DEPTH_MAX)}`;
     expect(read(text)).toEqual(JSON.parse(text));
@@ -81,6 +86,7 @@ describe("what the reader refuses", () => {
     ["a truncated sequence", Buffer.from([0x22, 0xe2, 0x82, 0x22]), "INVALID_UTF8", "Body is not well-formed UTF-8"],
     ["one level too deep", `${"[".repeat(JSON_DEPTH_MAX + 1)}${"]".repeat(JSON_DEPTH_MAX + 1)}`, "JSON_TOO_DEEP",
       `Body nests arrays and objects more than ${JSON_DEPTH_MAX} deep`],
+    ["brackets in an unterminated string", `{"a": "${"[".repeat(JSON_DEPTH_MAX + 1)}`, "MALFORMED_JSON", NOT_JSON],
     ["deep but broken off", `{"a": ${"[{".repeat(1000)}`, "JSON_TOO_DEEP", `Body nests arrays and objects more than ${JSON_DEPTH_MAX} deep`],
     ["a key twice", '{"a": 1, "a": 2}', "DUPLICATE_KEY", "Body has the key 'a' twice in one object"],
     ["a key twice, spaced", '{ "b" : 1 ,\n "a" : 2 , "a" : 3 }', "DUPLICATE_KEY", "Body has the key 'a' twice in one object"],
