@@ -56,9 +56,12 @@ export function readJsonBody(bytes: Buffer, options: JsonBodyOptions = {}): unkn
   else throw new HttpRefusal("INVALID_UTF8", "Body is not well-formed UTF-8");
   if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
 
-  // Fewer brackets than the limit cannot nest past it; only bodies with more pay for the scan.
-  if (occurrences(text, "{", JSON_DEPTH_MAX) + occurrences(text, "[", JSON_DEPTH_MAX) > JSON_DEPTH_MAX && scanText(text) === TOO_DEEP) {
-    throw new HttpRefusal("JSON_TOO_DEEP", `Body nests arrays and objects more than ${JSON_DEPTH_MAX} deep`);
+  // Fewer brackets than the limit cannot nest past it; only bodies with more pay for the scan,
+  // which also counts their members.
+  let members: number | undefined;
+  if (occurrences(text, "{", JSON_DEPTH_MAX) + occurrences(text, "[", JSON_DEPTH_MAX) > JSON_DEPTH_MAX) {
+    members = scanText(text);
+    if (members === TOO_DEEP) throw new HttpRefusal("JSON_TOO_DEEP", `Body nests arrays and objects more than ${JSON_DEPTH_MAX} deep`);
   }
   let value: unknown;
   try {
@@ -66,14 +69,22 @@ export function readJsonBody(bytes: Buffer, options: JsonBodyOptions = {}): unkn
   } catch {
     throw new HttpRefusal("MALFORMED_JSON", NOT_JSON);
   }
-  // JSON.parse keeps the last of two equal keys, so the value has fewer keys than the text has
-  // members exactly when some object names a key twice. Each member has one colon outside
-  // strings; when no string holds a colon either, counting every colon is enough.
   const keys = typeof value === "object" && value !== null ? keysIn(value, options.allowPrototypeKeys === true) : 0;
-  if (keys !== occurrences(text, ":") && keys !== scanText(text)) {
+  if (namesAKeyTwice(text, keys, members)) {
     throw new HttpRefusal("DUPLICATE_KEY", `Body has the key '${quoted(firstDuplicateKey(text))}' twice in one object`);
   }
   return value;
+}
+
+/**
+ * Whether `text`, parsed into `keys` keys, names a key twice in one object. JSON.parse keeps the
+ * last of two equal keys, so the value has fewer keys than the text has members exactly then.
+ * Each member has one colon outside strings (`members`, when the text was scanned); when no
+ * string holds a colon either, counting every colon is enough.
+ */
+function namesAKeyTwice(text: string, keys: number, members: number | undefined): boolean {
+  if (members !== undefined) return keys !== members;
+  return keys !== occurrences(text, ":") && keys !== scanText(text);
 }
 
 /** How many times `char` occurs in `text`, counting no further than one past `max`. */
