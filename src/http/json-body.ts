@@ -48,20 +48,15 @@ export interface JsonBodyOptions {
  */
 export function readJsonBody(bytes: Buffer, options: JsonBodyOptions = {}): unknown {
   if (bytes.length === 0) throw new HttpRefusal("MALFORMED_JSON", EMPTY);
-  // Latin-1 is the same text for ASCII and a cheaper conversion; isUtf8 refuses what toString
-  // would silently turn into U+FFFD, so that two different byte strings never read the same.
-  let text: string;
-  if (isAscii(bytes)) text = bytes.toString("latin1");
-  else if (isUtf8(bytes)) text = bytes.toString("utf8");
-  else throw new HttpRefusal("INVALID_UTF8", "Body is not well-formed UTF-8");
-  if (text.charCodeAt(0) === BYTE_ORDER_MARK) text = text.slice(1);
-
+  const text = decoded(bytes);
   // Fewer brackets than the limit cannot nest past it; only bodies with more pay for the scan,
   // which also counts their members.
   let members: number | undefined;
   if (occurrences(text, "{", JSON_DEPTH_MAX) + occurrences(text, "[", JSON_DEPTH_MAX) > JSON_DEPTH_MAX) {
     members = scanText(text);
-    if (members === TOO_DEEP) throw new HttpRefusal("JSON_TOO_DEEP", `Body nests arrays and objects more than ${JSON_DEPTH_MAX} deep`);
+    if (members === TOO_DEEP) {
+      throw new HttpRefusal("JSON_TOO_DEEP", `Body nests arrays and objects more than ${JSON_DEPTH_MAX} deep`);
+    }
   }
   let value: unknown;
   try {
@@ -77,6 +72,18 @@ export function readJsonBody(bytes: Buffer, options: JsonBodyOptions = {}): unkn
 }
 
 /**
+ * The text of `bytes`, without a leading byte order mark. Latin-1 is the same text for ASCII and a
+ * cheaper conversion; isUtf8 refuses what toString would silently turn into U+FFFD, so that two
+ * different byte strings never read as one.
+ */
+function decoded(bytes: Buffer): string {
+  if (isAscii(bytes)) return bytes.toString("latin1");
+  if (!isUtf8(bytes)) throw new HttpRefusal("INVALID_UTF8", "Body is not well-formed UTF-8");
+  const text = bytes.toString("utf8");
+  return text.charCodeAt(0) === BYTE_ORDER_MARK ? text.slice(1) : text;
+}
+
+/**
  * Whether `text`, parsed into `keys` keys, names a key twice in one object. JSON.parse keeps the
  * last of two equal keys, so the value has fewer keys than the text has members exactly then.
  * Each member has one colon outside strings (`members`, when the text was scanned); when no
@@ -84,7 +91,7 @@ export function readJsonBody(bytes: Buffer, options: JsonBodyOptions = {}): unkn
  */
 function namesAKeyTwice(text: string, keys: number, members: number | undefined): boolean {
   if (members !== undefined) return keys !== members;
-  return keys !== occurrences(text, ":") && keys !== scanText(text);
+  return keys !== occurrences(text, ":", keys) && keys !== scanText(text);
 }
 
 /** How many times `char` occurs in `text`, counting no further than one past `max`. */
