@@ -35,9 +35,9 @@ export const IDEMPOTENCY_RESPONSE_BYTES_MAX = 256 * 1024 * 1024;
 export const JSON_DEPTH_MAX = 32;
 
 /**
- * Most header fields a request may carry (Apache's LimitRequestFields). Past its own limit Node
- * drops further headers silently; the server has Node keep one more than this, so that a request
- * over it is seen and refused with a 431 instead of served with some headers missing.
+ * Most header fields a request may carry (Apache's LimitRequestFields). A request over it is
+ * refused with a 431 problem, never served with some of its headers missing (as Node 20 would,
+ * past its own count of 2,000); HEADERS_BYTES_MAX bounds what Node keeps meanwhile.
  */
 export const HEADER_COUNT_MAX = 100;
 

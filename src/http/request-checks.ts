@@ -7,8 +7,8 @@ import { HttpRefusal } from "./errors.js";
 import { HEADER_COUNT_MAX } from "./limits.js";
 
 /**
- * The app's first `onRequest` hook. The server has Node keep one header more than
- * HEADER_COUNT_MAX (see app.ts), so a request over the limit is seen here whole enough to refuse.
+ * The app's first `onRequest` hook. The server has Node keep every header (see app.ts), so a
+ * request over HEADER_COUNT_MAX is seen here, and refused before any route's hooks.
  */
 export function checkRequest(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
   const raw = request.raw;
