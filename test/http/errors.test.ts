@@ -1,6 +1,7 @@
 // One test per error code at the HTTP level: each core refusal and each problem the HTTP layer
 // raises, with its status, problem type and detail; and 5xx answers that reveal nothing inside.
 
+import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { PassThrough, Writable } from "node:stream";
@@ -147,6 +148,15 @@ describe("every error code, over HTTP", () => {
     expect(bank.getAccount("rich").balance).toBe(100);
     expect(bank.getAccount("full").balance).toBe(maxBalance);
     expect(bank.transactionCount).toBe(2);
+  });
+});
+
+describe("the problem types in docs/API.md", () => {
+  it("lists every code with its type and status", () => {
+    const doc = readFileSync(new URL("../../docs/API.md", import.meta.url), "utf8");
+    const types: [string, { slug: string; status: number }][] = [...Object.entries(BANK_PROBLEMS), ...Object.entries(HTTP_PROBLEMS)];
+    const missing = types.filter(([code, type]) => !doc.includes(`| \`/problems/${type.slug}\` | \`${code}\` | ${type.status}`));
+    expect(missing.map(([code]) => code)).toEqual([]);
   });
 });
 
