@@ -1,5 +1,6 @@
-// The one place errors become HTTP responses: every refusal of the core, every framework error and
-// every unknown route is answered with RFC 9457 problem details. Nothing else maps codes to statuses.
+// The one place errors become HTTP responses: every refusal of the core and of the HTTP layer, every
+// framework error, every error of Node's HTTP parser and every unknown route is answered with RFC
+// 9457 problem details. Nothing else maps codes to statuses.
 
 import { STATUS_CODES } from "node:http";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
@@ -40,8 +41,8 @@ export const HTTP_PROBLEMS = {
   // The title is the status's own, as for the framework's other 4xx answered as BAD_REQUEST.
   BAD_REQUEST: { status: 400, slug: "bad-request", title: "Bad Request" },
   ROUTE_NOT_FOUND: { status: 404, slug: "route-not-found", title: "Route not found" },
-  BODY_TOO_LARGE: { status: 413, slug: "body-too-large", title: "Body too large" },
   REQUEST_TIMEOUT: { status: 408, slug: "request-timeout", title: "Request timeout" },
+  BODY_TOO_LARGE: { status: 413, slug: "body-too-large", title: "Body too large" },
   URI_TOO_LONG: { status: 414, slug: "uri-too-long", title: "URI too long" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, slug: "unsupported-media-type", title: "Unsupported media type" },
   TOO_MANY_HEADERS: { status: 431, slug: "too-many-headers", title: "Too many headers" },
