@@ -14,9 +14,12 @@ import { Bank } from "../core/index.js";
 import { storeOf } from "../core/internal.js";
 import { durableResponses } from "./durability.js";
 import { handleFrameworkError, registerErrorHandlers } from "./errors.js";
-import { BODY_LIMIT_BYTES, PATH_PARAM_LENGTH_MAX } from "./limits.js";
+import { answerClientError } from "./client-errors.js";
+import { BODY_LIMIT_BYTES, HEADERS_BYTES_MAX, PATH_PARAM_LENGTH_MAX } from "./limits.js";
 import { registerOpenApi } from "./openapi.js";
+import { checkRequest } from "./request-checks.js";
 import { idempotentPosts, type IdempotencyOptions } from "./idempotency.js";
+import { jsonBodyParser } from "./json-body.js";
 import { registerAccountRoutes } from "./routes/accounts.js";
 import { registerBatchRoutes } from "./routes/batch.js";
 import { registerCashRoutes } from "./routes/cash.js";
@@ -60,6 +63,9 @@ export function buildApp(options: AppOptions = {}): BankApp {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
+    // A missing Host is refused by checkRequest, as a problem rather than Node's bare 400.
+    http: { maxHeaderSize: HEADERS_BYTES_MAX, requireHostHeader: false },
+    clientErrorHandler: answerClientError,
     routerOptions: { maxParamLength: PATH_PARAM_LENGTH_MAX },
     frameworkErrors: handleFrameworkError,
     schemaErrorFormatter: formatValidationErrors,
@@ -68,10 +74,19 @@ export function buildApp(options: AppOptions = {}): BankApp {
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // Past maxHeadersCount, Node 20 drops headers silently and Node 22 answers its own 431. With no
+  // count (0), Node keeps every header, HEADERS_BYTES_MAX bounds them, and checkRequest refuses a
+  // request over HEADER_COUNT_MAX as a problem on every version.
+  app.server.maxHeadersCount = 0;
+  app.addHook("onRequest", checkRequest);
+
   const validatorCompiler = createValidatorCompiler();
   app.setValidatorCompiler(validatorCompiler);
   // Only JSON bodies are accepted: without this, text/plain would be parsed and reach validation.
   app.removeContentTypeParser("text/plain");
+  // JSON bodies are read strictly: well-formed UTF-8, bounded nesting, no key named twice.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, jsonBodyParser);
   registerErrorHandlers(app);
   app.addHook("onRoute", idempotentPosts(options.idempotency, storeOf(bank)));
   // Last of the onRoute hooks: it appends its onSend after the idempotency hooks' (see durability.ts).

@@ -1,10 +1,11 @@
-// The one place errors become HTTP responses: every refusal of the core, every framework error and
-// every unknown route is answered with RFC 9457 problem details. Nothing else maps codes to statuses.
+// The one place errors become HTTP responses: every refusal of the core and of the HTTP layer, every
+// framework error, every error of Node's HTTP parser and every unknown route is answered with RFC
+// 9457 problem details. Nothing else maps codes to statuses.
 
 import { STATUS_CODES } from "node:http";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { BankError, BatchRefusedError, type BankErrorCode } from "../core/index.js";
-import { PATH_PARAM_LENGTH_MAX } from "./limits.js";
+import { HEADERS_BYTES_MAX, PATH_PARAM_LENGTH_MAX } from "./limits.js";
 import { PROBLEM_CONTENT_TYPE, type Problem } from "./schemas/common.js";
 
 interface ProblemType {
@@ -34,11 +35,18 @@ export const BANK_PROBLEMS: Readonly<Record<BankErrorCode, ProblemType>> = {
 export const HTTP_PROBLEMS = {
   INVALID_REQUEST: { status: 400, slug: "invalid-request", title: "Invalid request" },
   MALFORMED_JSON: { status: 400, slug: "malformed-json", title: "Malformed JSON" },
-  BAD_REQUEST: { status: 400, slug: "bad-request", title: "Bad request" },
+  INVALID_UTF8: { status: 400, slug: "invalid-utf8", title: "Body not UTF-8" },
+  JSON_TOO_DEEP: { status: 400, slug: "json-too-deep", title: "JSON nested too deep" },
+  DUPLICATE_KEY: { status: 400, slug: "duplicate-key", title: "Duplicate key" },
+  // The title is the status's own, as for the framework's other 4xx answered as BAD_REQUEST.
+  BAD_REQUEST: { status: 400, slug: "bad-request", title: "Bad Request" },
   ROUTE_NOT_FOUND: { status: 404, slug: "route-not-found", title: "Route not found" },
+  REQUEST_TIMEOUT: { status: 408, slug: "request-timeout", title: "Request timeout" },
   BODY_TOO_LARGE: { status: 413, slug: "body-too-large", title: "Body too large" },
   URI_TOO_LONG: { status: 414, slug: "uri-too-long", title: "URI too long" },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, slug: "unsupported-media-type", title: "Unsupported media type" },
+  TOO_MANY_HEADERS: { status: 431, slug: "too-many-headers", title: "Too many headers" },
+  HEADERS_TOO_LARGE: { status: 431, slug: "headers-too-large", title: "Headers too large" },
   IDEMPOTENCY_KEY_IN_PROGRESS: {
     status: 409,
     slug: "idempotency-key-in-progress",
@@ -47,7 +55,21 @@ export const HTTP_PROBLEMS = {
   INTERNAL_ERROR: { status: 500, slug: "internal-error", title: "Internal server error" },
 } as const satisfies Record<string, ProblemType>;
 
-type HttpProblemCode = keyof typeof HTTP_PROBLEMS;
+export type HttpProblemCode = keyof typeof HTTP_PROBLEMS;
+
+/**
+ * A refusal of the HTTP layer itself (a body that is not UTF-8, a key named twice, too many
+ * headers): the error handler answers it as the problem of its code, with its message as detail.
+ */
+export class HttpRefusal extends Error {
+  /** The status, for Fastify, which reads it before the error handler runs. */
+  readonly statusCode: number;
+
+  constructor(readonly code: HttpProblemCode, detail: string) {
+    super(detail);
+    this.statusCode = HTTP_PROBLEMS[code].status;
+  }
+}
 
 // Fastify's own error codes that have a problem of their own; other 4xx become BAD_REQUEST.
 const FRAMEWORK_PROBLEMS: Readonly<Record<string, HttpProblemCode>> = {
@@ -64,6 +86,30 @@ const FRAMEWORK_DETAILS: Readonly<Record<string, string>> = {
   FST_ERR_BAD_URL: "The URL is not valid percent-encoded UTF-8",
   FST_ERR_MAX_PARAM_LENGTH: `A path parameter is longer than ${PATH_PARAM_LENGTH_MAX} characters`,
 };
+
+// Errors of Node's HTTP parser (llhttp's codes) and of Node's server, raised before there is a
+// request to answer: each is answered as BAD_REQUEST with its detail, unless it has a code here.
+const CLIENT_ERROR_PROBLEMS: Readonly<Record<string, HttpProblemCode>> = {
+  HPE_HEADER_OVERFLOW: "HEADERS_TOO_LARGE",
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: "BODY_TOO_LARGE",
+  ERR_HTTP_REQUEST_TIMEOUT: "REQUEST_TIMEOUT",
+};
+
+const CLIENT_ERROR_DETAILS: Readonly<Record<string, string>> = {
+  HPE_HEADER_OVERFLOW: `The request line and headers are over ${HEADERS_BYTES_MAX} bytes`,
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: "The chunk extensions of the body are too large",
+  ERR_HTTP_REQUEST_TIMEOUT: "The request did not arrive in time",
+  HPE_INVALID_METHOD: "The method is not an HTTP method (methods are upper case)",
+  HPE_INVALID_URL: "The request target is not a valid URL (bytes outside printable ASCII must be percent-encoded)",
+  HPE_INVALID_VERSION: "The HTTP version is not 1.0 or 1.1",
+  HPE_INVALID_CONTENT_LENGTH: "Content-Length is not a length in decimal digits",
+  HPE_UNEXPECTED_CONTENT_LENGTH: "Content-Length and Transfer-Encoding: chunked cannot both be sent",
+  HPE_INVALID_HEADER_TOKEN: "A header field is malformed",
+  HPE_INVALID_TRANSFER_ENCODING: "The chunked body is malformed",
+  HPE_INVALID_CHUNK_SIZE: "The chunked body is malformed",
+};
+
+const CLIENT_ERROR_DETAIL = "The request is not valid HTTP/1.1";
 
 // The only detail a 5xx gives: the cause is in the server's log, never in the response.
 const INTERNAL_DETAIL = "The server failed to handle this request; the error has been logged";
@@ -88,6 +134,7 @@ export function problemFor(error: unknown): Problem {
     return { ...problem(error.code, BANK_PROBLEMS.BATCH_REFUSED, error.message), index, refusal: { code: refusal.code, detail: refusal.message } };
   }
   if (error instanceof BankError) return problem(error.code, BANK_PROBLEMS[error.code], error.message);
+  if (error instanceof HttpRefusal) return httpProblem(error.code, error.message);
   const { code = "", statusCode = 500, message = "" } = error as Partial<FastifyError>;
   const detail = FRAMEWORK_DETAILS[code] ?? message;
   const known = FRAMEWORK_PROBLEMS[code];
@@ -97,6 +144,15 @@ export function problemFor(error: unknown): Problem {
     return problem("BAD_REQUEST", type, detail);
   }
   return problem("INTERNAL_ERROR", HTTP_PROBLEMS.INTERNAL_ERROR, INTERNAL_DETAIL);
+}
+
+/**
+ * The problem for an error Node's HTTP server raises on a connection before any request exists
+ * (the server's `clientError`): a parse error of its HTTP parser or a request too slow to arrive.
+ */
+export function clientErrorProblem(error: { code?: string }): Problem {
+  const code = error.code ?? "";
+  return httpProblem(CLIENT_ERROR_PROBLEMS[code] ?? "BAD_REQUEST", CLIENT_ERROR_DETAILS[code] ?? CLIENT_ERROR_DETAIL);
 }
 
 /** Sends `body` with its status as application/problem+json. */

@@ -26,3 +26,23 @@ export const BATCH_BODY_LIMIT_BYTES = 16 * 1024 * 1024;
  * bounds the store's memory; the oldest keys go first when either bound is reached.
  */
 export const IDEMPOTENCY_RESPONSE_BYTES_MAX = 256 * 1024 * 1024;
+
+/**
+ * Deepest nesting of arrays and objects in a JSON body. The deepest valid body (a batch: body,
+ * list, transfer) nests 3 deep; anything past this is refused before it is parsed, so that nothing
+ * recursing over a body (the schema, the idempotency fingerprint) can run out of stack.
+ */
+export const JSON_DEPTH_MAX = 32;
+
+/**
+ * Most header fields a request may carry (Apache's LimitRequestFields). A request over it is
+ * refused with a 431 problem, never served with some of its headers missing (as Node 20 would,
+ * past its own count of 2,000); HEADERS_BYTES_MAX bounds what Node keeps meanwhile.
+ */
+export const HEADER_COUNT_MAX = 100;
+
+/**
+ * Most bytes of a request's line and headers together (Node's default). A request over it is
+ * refused by Node's HTTP parser, and answered with a 431 problem.
+ */
+export const HEADERS_BYTES_MAX = 16 * 1024;

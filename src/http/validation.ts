@@ -1,7 +1,7 @@
 // Request validation: one Ajv for bodies (no coercion, no silent removal of unknown fields) and one
 // for the URL parts, whose values arrive as text and must become integers where a schema says so.
 
-import { Ajv, type Options } from "ajv";
+import { Ajv, type Options, type ValidateFunction } from "ajv";
 import ajvFormats from "ajv-formats";
 import type { FastifySchemaCompiler, FastifySchemaValidationError, FastifyServerOptions } from "fastify";
 
@@ -17,6 +17,13 @@ const BODY_OPTIONS: Options = {
 // Query strings and path parameters are always strings; "10" must be accepted as the integer 10.
 // Only scalars are coerced: a repeated `?limit=1&limit=2` stays an array and is refused.
 const URL_OPTIONS: Options = { ...BODY_OPTIONS, coerceTypes: true };
+
+// Ajv coerces whatever Number() reads ("1e2", "0x10", " 10", "1.0"); an integer in a URL must be
+// written as JSON writes one, in decimal digits, before it is coerced.
+const INTEGER_TEXT = /^-?(?:0|[1-9][0-9]*)$/;
+
+/** What Fastify passes a validator besides the data: the parent, so Ajv can set a root's defaults. */
+type DataContext = Parameters<ValidateFunction>[1];
 
 /** The part of a request a schema checks: "body", "querystring", "params" or "headers". */
 type RequestPart = Parameters<NonNullable<FastifyServerOptions["schemaErrorFormatter"]>>[1];
@@ -36,9 +43,56 @@ export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
   const bodyAjv = createAjv(BODY_OPTIONS);
   const urlAjv = createAjv(URL_OPTIONS);
   return ({ schema, httpPart }) => {
-    const ajv = httpPart === "body" ? bodyAjv : urlAjv;
-    return ajv.compile(schema as object);
+    if (httpPart === "body") return bodyAjv.compile(schema as object);
+    return integersAsDigits(schema as UrlSchema, urlAjv.compile(schema as object));
   };
+}
+
+/** The part of a query or path schema that says which parameters are integers. */
+interface UrlSchema {
+  properties?: Record<string, { type?: unknown }>;
+}
+
+/** `validate`, after refusing any integer parameter of `schema` not written in decimal digits. */
+function integersAsDigits(schema: UrlSchema, validate: ValidateFunction): ValidateFunction {
+  const integers = Object.entries(schema.properties ?? {})
+    .filter(([, property]) => property.type === "integer")
+    .map(([name]) => name);
+  if (integers.length === 0) return validate;
+  return guarded(validate, (data) => {
+    for (const name of integers) {
+      const value = (data as Record<string, unknown>)[name];
+      if (typeof value === "string" && !INTEGER_TEXT.test(value)) {
+        return [{ keyword: "type", instancePath: `/${name}`, schemaPath: `#/properties/${name}/type`, params: { type: "integer" }, message: "must be integer" }];
+      }
+    }
+    return null;
+  });
+}
+
+/**
+ * A validator that asks `guard` first: its errors refuse the data, null lets `validate` judge it,
+ * true accepts it unchecked.
+ */
+export function guarded(validate: ValidateFunction, guard: (data: unknown) => ValidateFunction["errors"] | true): ValidateFunction {
+  const check = (data: unknown, context?: DataContext): boolean => {
+    const verdict = guard(data);
+    if (verdict === true) {
+      check.errors = null;
+      return true;
+    }
+    if (verdict !== null && verdict !== undefined) {
+      check.errors = verdict;
+      return false;
+    }
+    const valid = validate(data, context);
+    check.errors = validate.errors;
+    return valid;
+  };
+  // Fastify passes the request as parent data (which Ajv needs to set defaults) when this is set.
+  check.schemaEnv = validate.schemaEnv;
+  check.errors = null as ValidateFunction["errors"];
+  return check as ValidateFunction;
 }
 
 /**

@@ -1,6 +1,9 @@
 // One test per error code at the HTTP level: each core refusal and each problem the HTTP layer
 // raises, with its status, problem type and detail; and 5xx answers that reveal nothing inside.
 
+import { readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { PassThrough, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import {
@@ -12,8 +15,8 @@ import {
 } from "../../src/index.js";
 import { buildApp, type BankApp } from "../../src/http/app.js";
 import { BANK_PROBLEMS, HTTP_PROBLEMS, problemFor } from "../../src/http/errors.js";
-import { BODY_LIMIT_BYTES } from "../../src/http/limits.js";
-import { appWith, expectProblem, request, type JsonResponse } from "./helpers.js";
+import { BODY_LIMIT_BYTES, HEADER_COUNT_MAX, HEADERS_BYTES_MAX, JSON_DEPTH_MAX } from "../../src/http/limits.js";
+import { appWith, expectProblem, rawExchange, request, type JsonResponse } from "./helpers.js";
 
 type Case = [code: string, status: number, send: (app: BankApp) => Promise<JsonResponse>, detail: string | RegExp];
 
@@ -33,6 +36,25 @@ function appThrowing(error: unknown, logs?: string[]): BankApp {
 }
 
 const maxBalance = AMOUNT_MINOR_MAX / 100;
+
+/** `count` headers, to which inject adds Host and User-Agent: over HEADER_COUNT_MAX when `count` is it. */
+function manyHeaders(count: number): Record<string, string> {
+  return Object.fromEntries(Array.from({ length: count }, (_, index) => [`x-${index}`, "1"]));
+}
+
+/** Listens on a free port, runs `exchange` there, closes, and returns its only response. */
+async function overSocket(
+  app: BankApp, exchange: (server: Server, port: number) => Promise<JsonResponse[]>,
+): Promise<JsonResponse> {
+  await app.listen({ host: "127.0.0.1", port: 0 });
+  try {
+    const responses = await exchange(app.server, (app.server.address() as AddressInfo).port);
+    expect(responses).toHaveLength(1);
+    return responses[0] as JsonResponse;
+  } finally {
+    await app.close();
+  }
+}
 
 const bankCases: Case[] = [
   ["INSUFFICIENT_FUNDS", 400, (app) => request(app, "POST", "/accounts/rich/withdrawals", { amount: maxBalance }),
@@ -67,6 +89,12 @@ const httpCases: Case[] = [
     "body must have required property 'initial_balance'"],
   ["MALFORMED_JSON", 400, (app) => request(app, "POST", "/accounts", '{"name": "n",'),
     "Body is not valid JSON but content-type is set to 'application/json'"],
+  ["INVALID_UTF8", 400, (app) => request(app, "POST", "/accounts", Buffer.from('{"name": "n\xff", "initial_balance": 1}', "latin1")),
+    "Body is not well-formed UTF-8"],
+  ["JSON_TOO_DEEP", 400, (app) => request(app, "POST", "/accounts/rich/deposits", `{"amount": ${"[".repeat(33)}${"]".repeat(33)}}`),
+    `Body nests arrays and objects more than ${JSON_DEPTH_MAX} deep`],
+  ["DUPLICATE_KEY", 400, (app) => request(app, "POST", "/accounts/rich/deposits", '{"amount": 1, "amount": 2}'),
+    "Body has the key 'amount' twice in one object"],
   ["BAD_REQUEST", 400, (app) => request(app, "GET", "/accounts/%E0%A4%A"), "The URL is not valid percent-encoded UTF-8"],
   ["ROUTE_NOT_FOUND", 404, (app) => request(app, "GET", "/nowhere"), "Route GET /nowhere not found"],
   ["BODY_TOO_LARGE", 413,
@@ -87,6 +115,16 @@ const httpCases: Case[] = [
     expect((await first).statusCode).toBe(400);
     return second;
   }, "A request with idempotency key 'k-2' is still in progress; retry once it has been answered"],
+  ["REQUEST_TIMEOUT", 408, (app) => overSocket(app, (server, port) => {
+    const timeout = Object.assign(new Error("Request timeout"), { code: "ERR_HTTP_REQUEST_TIMEOUT" });
+    server.once("connection", (socket) => setImmediate(() => server.emit("clientError", timeout, socket)));
+    return rawExchange(port, "GET /health HTTP/1.1\r\n");
+  }), "The request did not arrive in time"],
+  ["TOO_MANY_HEADERS", 431, (app) => request(app, "GET", "/health", undefined, manyHeaders(HEADER_COUNT_MAX)),
+    `A request may have at most ${HEADER_COUNT_MAX} header fields`],
+  ["HEADERS_TOO_LARGE", 431,
+    (app) => overSocket(app, (_server, port) => rawExchange(port, `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${"b".repeat(HEADERS_BYTES_MAX)}\r\n\r\n`)),
+    `The request line and headers are over ${HEADERS_BYTES_MAX} bytes`],
   ["INTERNAL_ERROR", 500, () => request(appThrowing(new Error("secret")), "GET", "/throw"),
     "The server failed to handle this request; the error has been logged"],
 ];
@@ -110,6 +148,15 @@ describe("every error code, over HTTP", () => {
     expect(bank.getAccount("rich").balance).toBe(100);
     expect(bank.getAccount("full").balance).toBe(maxBalance);
     expect(bank.transactionCount).toBe(2);
+  });
+});
+
+describe("the problem types in docs/API.md", () => {
+  it("lists every code with its type and status", () => {
+    const doc = readFileSync(new URL("../../docs/API.md", import.meta.url), "utf8");
+    const types: [string, { slug: string; status: number }][] = [...Object.entries(BANK_PROBLEMS), ...Object.entries(HTTP_PROBLEMS)];
+    const missing = types.filter(([code, type]) => !doc.includes(`| \`/problems/${type.slug}\` | \`${code}\` | ${type.status}`));
+    expect(missing.map(([code]) => code)).toEqual([]);
   });
 });
 

@@ -1,6 +1,7 @@
 // Shared test helpers for the HTTP layer: a bank with a pinned clock, JSON requests through
 // `app.inject()`, the problem-shape check, and a snapshot of all state to prove nothing changed.
 
+import { connect } from "node:net";
 import { expect } from "vitest";
 import { Bank } from "../../src/index.js";
 import { buildApp, type AppOptions, type BankApp } from "../../src/http/app.js";
@@ -40,7 +41,7 @@ export interface JsonResponse {
   text: string;
 }
 
-/** Sends `payload` as JSON (a string is sent as it is, for malformed bodies). */
+/** Sends `payload` as JSON (a string or a Buffer is sent as it is, for malformed bodies). */
 export async function request(
   app: BankApp,
   method: "GET" | "POST" | "PUT" | "DELETE",
@@ -52,7 +53,7 @@ export async function request(
   const response = await app.inject({
     method,
     url,
-    ...(hasBody && { payload: typeof payload === "string" ? payload : JSON.stringify(payload) }),
+    ...(hasBody && { payload: typeof payload === "string" || Buffer.isBuffer(payload) ? payload : JSON.stringify(payload) }),
     headers: { ...(hasBody && { "content-type": "application/json" }), ...headers },
   });
   const text = response.body;
@@ -75,13 +76,12 @@ export function expectProblem(response: JsonResponse, status: number, code: stri
   expect(Object.keys(body).sort()).toEqual(["code", "detail", ...extensions, "status", "title", "type"].sort());
   expect(body.status).toBe(status);
   expect(body.code).toBe(code);
-  expect(body.type).toMatch(/^\/problems\/[a-z-]+$/);
+  expect(body.type).toMatch(/^\/problems\/[a-z0-9-]+$/);
   expect(typeof body.title).toBe("string");
   expect(typeof body.detail).toBe("string");
   return body.detail as string;
 }
 
-/** Every account with its balance and full history, and the journal length: all the state. */
 /** The header that marks a response replayed for an idempotency key. */
 export const REPLAYED = "idempotency-replayed";
 
@@ -94,6 +94,7 @@ export function expectReplay(retry: JsonResponse, first: JsonResponse): void {
   expect(retry.text).toBe(first.text);
 }
 
+/** Every account with its balance and full history, and the journal length: all the state. */
 export function snapshot(bank: Bank): unknown {
   return {
     transactionCount: bank.transactionCount,
@@ -103,4 +104,42 @@ export function snapshot(bank: Bank): unknown {
       history: account.getTransactionHistory().map((transaction) => transaction.toJSON()),
     })),
   };
+}
+
+/**
+ * Sends raw bytes to a server listening on 127.0.0.1:`port` and resolves with the responses
+ * received once the server has closed the connection; the socket is destroyed then.
+ */
+export function rawExchange(port: number, data: string | Buffer): Promise<JsonResponse[]> {
+  const socket = connect(port, "127.0.0.1");
+  const chunks: Buffer[] = [];
+  return new Promise<JsonResponse[]>((resolve, reject) => {
+    socket.on("data", (chunk: Buffer) => chunks.push(chunk));
+    socket.on("end", () => resolve(parseRawResponses(Buffer.concat(chunks).toString("utf8"))));
+    socket.on("error", reject);
+    socket.write(data);
+  }).finally(() => socket.destroy());
+}
+
+/** Splits what a connection received into responses (a body without Content-Length runs to the end). */
+export function parseRawResponses(text: string): JsonResponse[] {
+  const responses: JsonResponse[] = [];
+  let rest = text;
+  while (rest.length > 0) {
+    const headEnd = rest.indexOf("\r\n\r\n");
+    const [statusLine = "", ...lines] = rest.slice(0, headEnd).split("\r\n");
+    const headers: Record<string, string> = {};
+    for (const line of lines) headers[line.slice(0, line.indexOf(":")).toLowerCase()] = line.slice(line.indexOf(":") + 1).trim();
+    const length = headers["content-length"] === undefined ? rest.length : Number(headers["content-length"]);
+    const bodyText = rest.slice(headEnd + 4, headEnd + 4 + length);
+    rest = rest.slice(headEnd + 4 + bodyText.length);
+    let body: unknown = bodyText;
+    try {
+      body = JSON.parse(bodyText);
+    } catch {
+      // Not JSON: keep the text.
+    }
+    responses.push({ status: Number(statusLine.split(" ")[1]), headers, body, text: bodyText });
+  }
+  return responses;
 }

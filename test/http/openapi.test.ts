@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { NAME_LENGTH_MAX, PAGE_SIZE_MAX } from "../../src/index.js";
+import { BANK_PROBLEMS, HTTP_PROBLEMS } from "../../src/http/errors.js";
 import { API_ROUTES, appWith, request } from "./helpers.js";
 
 interface OpenApiDocument {
@@ -43,8 +44,38 @@ describe("GET /openapi.json", () => {
   it("documents errors as application/problem+json", async () => {
     const doc = await document();
     const responses = doc.paths["/accounts/{name}/withdrawals"]?.post?.responses ?? {};
-    expect(Object.keys(responses).sort()).toEqual(["200", "400", "404", "409", "413", "415", "422"]);
     expect(Object.keys(responses["404"]?.content ?? {})).toEqual(["application/problem+json"]);
+    expect(Object.keys(responses["500"]?.content ?? {})).toEqual(["application/problem+json"]);
+  });
+
+  // Every route: a URL, query or header refused before routing (400, 408, 431) and a bug (500).
+  const EVERY = ["400", "408", "431", "500"];
+  const POST = ["409", "413", "415", "422"];
+  const NAMED = ["404", "414"];
+
+  it.each<[string, string[]]>([
+    ["GET /health", ["200"]],
+    ["GET /accounts", ["200"]],
+    ["POST /accounts", ["201", ...POST]],
+    ["GET /accounts/{name}", ["200", ...NAMED]],
+    ["GET /accounts/{name}/history", ["200", ...NAMED]],
+    ["POST /accounts/{name}/deposits", ["200", ...NAMED, ...POST]],
+    ["POST /accounts/{name}/withdrawals", ["200", ...NAMED, ...POST]],
+    ["POST /transfers", ["200", "404", ...POST]],
+    ["POST /transfers/batch", ["200", ...POST]],
+  ])("%s documents every status it can answer", async (route, statuses) => {
+    const [method = "", path = ""] = route.split(" ");
+    const responses = (await document()).paths[path]?.[method.toLowerCase()]?.responses ?? {};
+    expect(Object.keys(responses).sort()).toEqual([...EVERY, ...statuses].sort());
+  });
+
+  it("documents every status a problem type has, on some route", async () => {
+    const doc = await document();
+    const documented = new Set(
+      Object.values(doc.paths).flatMap((methods) => Object.values(methods).flatMap((operation) => Object.keys(operation.responses))),
+    );
+    const statuses = [...Object.values(BANK_PROBLEMS), ...Object.values(HTTP_PROBLEMS)].map((type) => String(type.status));
+    expect(statuses.filter((status) => !documented.has(status))).toEqual([]);
   });
 });
 

@@ -3,20 +3,21 @@
 // measure, touching that much fresh memory costs more than parsing it. This reader copies the body
 // into one buffer kept from request to request, and decodes an ASCII body (the usual case) as
 // Latin-1, which is the same text and a cheaper conversion. A fast reader may go first: what it
-// accepts becomes the body as it is; what it declines is parsed as JSON.
+// accepts becomes the body as it is; what it declines is read by the strict JSON reader.
 
-import { isAscii } from "node:buffer";
 import type { IncomingMessage } from "node:http";
 import { errorCodes, type FastifyRequest } from "fastify";
+import { readJsonBody } from "../json-body.js";
 
 type Done = (error: Error | null, body?: unknown) => void;
 
 /**
- * A content type parser for `application/json` with the same errors as Fastify's own (413 over
- * `limitBytes`, 400 for a body that is empty, broken off or not JSON; Node's HTTP parser already
- * holds the body to its declared length). Unlike Fastify's it does not scan for `__proto__` keys:
- * the batch schema refuses every key it does not name. `fastRead` gets the body's bytes first, and
- * returns the body or null; the bytes are reused once it returns.
+ * A content type parser for `application/json` with the same errors as the app's own (413 over
+ * `limitBytes`, 400 for a body that is empty, broken off, not JSON, not UTF-8, too deep or with a
+ * key named twice; Node's HTTP parser already holds the body to its declared length). Unlike the
+ * app's it lets `__proto__` keys through: the batch schema refuses every key it does not name.
+ * `fastRead` gets the body's bytes first, and returns the body or null; the bytes are reused once
+ * it returns.
  */
 export function reusedBufferJsonParser(limitBytes: number, fastRead: (bytes: Uint8Array) => unknown) {
   let scratch = Buffer.alloc(0);
@@ -49,12 +50,11 @@ export function reusedBufferJsonParser(limitBytes: number, fastRead: (bytes: Uin
       const bytes = scratch.subarray(0, receivedLength);
       const read = fastRead(bytes);
       if (read !== null) return done(null, read);
-      const text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
       let body: unknown;
       try {
-        body = JSON.parse(text);
-      } catch {
-        return done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY());
+        body = readJsonBody(bytes, { allowPrototypeKeys: true });
+      } catch (error) {
+        return done(error as Error);
       }
       done(null, body);
     };

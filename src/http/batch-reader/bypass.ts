@@ -3,9 +3,7 @@
 
 import type { ValidateFunction } from "ajv";
 import type { FastifySchemaCompiler } from "fastify";
-
-/** What Fastify passes a validator besides the data: the parent, so Ajv can set a root's defaults. */
-type DataContext = Parameters<ValidateFunction>[1];
+import { guarded } from "../validation.js";
 
 /**
  * A validator compiler whose body validators let through, unchecked, a body that a route's own
@@ -19,16 +17,6 @@ export function passingCheckedBodies(
   return (routeSchema) => {
     const validate = compiler(routeSchema) as ValidateFunction;
     if (routeSchema.httpPart !== "body") return validate;
-    const check = (data: unknown, context?: DataContext): boolean => {
-      if (isChecked(data)) return true;
-      const valid = validate(data, context);
-      check.errors = validate.errors;
-      return valid;
-    };
-    // Fastify passes the request as parent data (which Ajv needs to set defaults) when this is set.
-    check.schemaEnv = validate.schemaEnv;
-    check.errors = null as ValidateFunction["errors"];
-    return check;
+    return guarded(validate, (data) => isChecked(data) || null);
   };
 }
-

@@ -27,7 +27,7 @@ export const createAccountSchema = {
   body: CreateAccountRequest,
   response: {
     201: { description: "The new account; its URL is in the Location header", ...CreatedAccount },
-    ...problemResponses(400, 409, 413, 415),
+    ...problemResponses(409, 413, 415),
   },
 };
 
@@ -51,7 +51,7 @@ export const listAccountsSchema = {
   summary: "List accounts, sorted by name, a page at a time",
   tags: ["accounts"],
   querystring: ListAccountsQuery,
-  response: { 200: { description: "One page of accounts", ...AccountList }, ...problemResponses(400) },
+  response: { 200: { description: "One page of accounts", ...AccountList }, ...problemResponses() },
 };
 
 /** Route schema of `GET /accounts/{name}`. */
@@ -59,5 +59,5 @@ export const getAccountSchema = {
   summary: "Read an account's balance",
   tags: ["accounts"],
   params: NameParams,
-  response: { 200: { description: "The account", ...AccountBody }, ...problemResponses(400, 404) },
+  response: { 200: { description: "The account", ...AccountBody }, ...problemResponses(404, 414) },
 };

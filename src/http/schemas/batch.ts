@@ -55,6 +55,6 @@ export const batchSchema = {
   body: BatchRequest,
   response: {
     200: { description: "How many were applied, their ids, and (independent batches) each result", ...BatchResult },
-    ...problemResponses(400, 413, 415),
+    ...problemResponses(413, 415),
   },
 };

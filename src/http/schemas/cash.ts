@@ -20,7 +20,7 @@ function cashSchema(summary: string, result: string) {
     tags: ["accounts"],
     params: NameParams,
     body: CashRequest,
-    response: { 200: { description: result, ...CashResult }, ...problemResponses(400, 404, 413, 415) },
+    response: { 200: { description: result, ...CashResult }, ...problemResponses(404, 413, 414, 415) },
   };
 }
 

@@ -109,23 +109,37 @@ export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
 // What each error status means on these routes, for the OpenAPI document.
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
-  400: "Invalid input or refused operation (problem details)",
+  400: "Invalid input or refused operation; also a URL, query, header or body the server cannot read (problem details)",
   404: "Unknown account (problem details)",
+  408: "The request did not arrive in time (problem details)",
   409: "An account with this name exists, or the idempotency key's first request is still in progress (problem details)",
   413: "Body over the size limit (problem details)",
+  414: "A path parameter over the length limit (problem details)",
   415: "Body is not JSON (problem details)",
   422: "The idempotency key was used with a different request (problem details)",
+  431: "More header fields than the limit, or headers over the size limit (problem details)",
+  500: "A bug: logged by the server, the response says nothing more (problem details)",
 };
+
+/**
+ * Statuses every route can answer, whatever it does: a request the server refuses before any
+ * route reads it (400 for a URL, query or header it cannot read; 408; 431), and a bug (500).
+ * Access control (401, 403) and rate limits (429) belong here once they exist.
+ */
+export const EVERY_ROUTE_STATUSES: readonly number[] = [400, 408, 431, 500];
 
 interface ProblemResponse {
   description: string;
   content: { [PROBLEM_CONTENT_TYPE]: { schema: typeof Problem } };
 }
 
-/** Response schemas for the error statuses a route can give, e.g. `problemResponses(400, 404)`. */
+/**
+ * Response schemas for the error statuses a route can give besides EVERY_ROUTE_STATUSES, e.g.
+ * `problemResponses(404)`, and for those.
+ */
 export function problemResponses(...statuses: number[]): Record<number, ProblemResponse> {
   const responses: Record<number, ProblemResponse> = {};
-  for (const status of statuses) {
+  for (const status of [...EVERY_ROUTE_STATUSES, ...statuses].sort((a, b) => a - b)) {
     responses[status] = {
       description: PROBLEM_DESCRIPTIONS[status] as string,
       content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },

@@ -1,6 +1,7 @@
 // Schema of the liveness probe.
 
 import { Type } from "typebox";
+import { problemResponses } from "./common.js";
 
 /** Route schema of `GET /health`. */
 export const healthSchema = {
@@ -8,5 +9,6 @@ export const healthSchema = {
   tags: ["health"],
   response: {
     200: { description: "The server answers", ...Type.Object({ status: Type.Literal("ok") }) },
+    ...problemResponses(),
   },
 };

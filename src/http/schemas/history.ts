@@ -31,5 +31,5 @@ export const historySchema = {
   tags: ["accounts"],
   params: NameParams,
   querystring: HistoryQuery,
-  response: { 200: { description: "One page of history", ...HistoryPage }, ...problemResponses(400, 404) },
+  response: { 200: { description: "One page of history", ...HistoryPage }, ...problemResponses(404, 414) },
 };

@@ -28,6 +28,6 @@ export const transferSchema = {
   body: TransferRequest,
   response: {
     200: { description: "Both new balances and the transaction", ...TransferResult },
-    ...problemResponses(400, 404, 413, 415),
+    ...problemResponses(404, 413, 415),
   },
 };
