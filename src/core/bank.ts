@@ -14,7 +14,8 @@ import {
   type TransferInstruction,
 } from "./batch.js";
 import { SystemClock } from "./clock.js";
-import { BankError, DuplicateAccountError, IdempotencyKeyReusedError } from "./errors.js";
+import { BankError, DuplicateAccountError, IdempotencyKeyReusedError, InvalidArgumentError } from "./errors.js";
+import { EventHub, type EventStream } from "./events.js";
 import { IdempotencyStore, fingerprintOf, idempotencyScope, validateIdempotencyKey } from "./idempotency.js";
 import { EntryKind } from "./journal.js";
 import { Ledger } from "./ledger.js";
@@ -49,6 +50,8 @@ export interface OperationOptions {
 export interface AccountPageOptions extends PageOptions {
   /** A name: the page starts just after it in name order. */
   after?: string;
+  /** Only names that start with this (case-sensitive, as names are). */
+  prefix?: string;
 }
 
 export interface AccountPage {
@@ -85,6 +88,7 @@ export class Bank {
   private readonly outcomes: IdempotencyStore<Outcome>;
   private readonly resolved = new Resolved();
   private store: Store | null = null;
+  private hub: EventHub | null = null;
 
   static {
     ledgerOf = (bank) => bank.ledger;
@@ -143,6 +147,11 @@ export class Bank {
     return this.ledger.entryCount;
   }
 
+  /** All the money in the bank, the sum of every balance, in minor units (transfers never change it). */
+  get totalBalanceMinor(): number {
+    return this.ledger.totalMinor;
+  }
+
   /**
    * Opens an account. The initial balance is recorded as the account's first transaction.
    *
@@ -175,10 +184,15 @@ export class Bank {
   /** One page of accounts in name order. */
   listAccountPage(options: AccountPageOptions = {}): AccountPage {
     const limit = pageLimit(options.limit);
+    const { prefix = "" } = options;
     const sorted = this.sorted();
-    const start = options.after === undefined ? 0 : firstAfter(sorted, options.after);
-    const accounts = sorted.slice(start, start + limit);
-    const more = start + limit < sorted.length;
+    // Names with a prefix are one run of the sorted list: from the first at or after the prefix.
+    const after = options.after !== undefined && options.after >= prefix ? options.after : null;
+    const start = after === null ? firstAtOrAfter(sorted, prefix) : firstAfter(sorted, after);
+    let end = start;
+    while (end < sorted.length && end - start <= limit && (sorted[end] as Account).name.startsWith(prefix)) end++;
+    const accounts = sorted.slice(start, Math.min(end, start + limit));
+    const more = end - start > limit;
     return { accounts, nextAfter: more ? (accounts[accounts.length - 1] as Account).name : null };
   }
 
@@ -260,6 +274,27 @@ export class Bank {
     return outcome;
   }
 
+  /**
+   * Every transaction as it is recorded, as an async iterator: from now on, or after the event with
+   * id `after` (a transaction id; 0 for the whole history), so a subscriber that stopped resumes
+   * with no gap and no repeat. With `account`, only that account's, as it sees them. A durable
+   * bank gives an event once it is durable. End it with `break` or `return()`.
+   *
+   * @example
+   * for await (const transaction of bank.events({ after: 0 })) console.log(transaction.description);
+   *
+   * @throws InvalidArgumentError for an `after` past the last transaction; AccountNotFoundError
+   */
+  events(options: { after?: number; account?: string } = {}): EventStream {
+    const { after } = options;
+    if (after !== undefined && !(Number.isSafeInteger(after) && after >= 0 && after <= this.transactionCount)) {
+      throw new InvalidArgumentError(`Event id ${String(after)} is not one of this bank's: the last is ${this.transactionCount}`);
+    }
+    const account = options.account === undefined ? undefined : findOrThrow(this.ledger, options.account);
+    this.hub ??= new EventHub(this.ledger, () => this.sync());
+    return this.hub.subscribe({ ...(after !== undefined && { after }), ...(account !== undefined && { account }) });
+  }
+
   /** The one handle of the account at `index`, made the first time it is asked for. */
   private accountAt(index: number): Account {
     return (this.handles[index] ??= new Account(this, this.ledger, index, this.ledger.nameAt(index)));
@@ -333,6 +368,18 @@ function batchParts(transfers: readonly TransferInstruction[]): unknown[] {
   return transfers.flatMap((transfer: Partial<TransferInstruction> | null) => [
     transfer?.sender, transfer?.recipient, ...normalisedAmount(transfer?.amount),
   ]);
+}
+
+/** Index of the first account whose name sorts at or after `name` (binary search). */
+function firstAtOrAfter(sorted: readonly Account[], name: string): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((sorted[middle] as Account).name < name) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** Index of the first account whose name sorts after `name` (binary search). */

@@ -34,6 +34,7 @@ export {
   SameAccountError,
   type BankErrorCode,
 } from "./errors.js";
+export { type EventStream } from "./events.js";
 export { type HistoryPage, type HistoryPageOptions } from "./history.js";
 export * from "./limits.js";
 export { parseAmount, parseInitialBalance, type AmountInput } from "./money.js";

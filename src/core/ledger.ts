@@ -30,6 +30,9 @@ export class Ledger {
   /** Scratch balances for checking atomic batches (see overlay.ts); not part of the state. */
   readonly overlay: Overlay = new Overlay(this);
 
+  /** The sum of every balance: changed by openings, deposits and withdrawals, never by transfers. */
+  totalMinor = 0;
+
   constructor(private readonly clock: () => number) {}
 
   /** Number of accounts. */
@@ -61,10 +64,24 @@ export class Ledger {
   }
 
   /**
-   * Told of every entry as it is recorded, in order: durable mode's store, and the event stream.
-   * Null (the default) costs one comparison per entry.
+   * Told of every entry as it is recorded: the listeners added, in the order they were added
+   * (durable mode's store first, then the event stream), through one object. Null when there are
+   * none, which costs one comparison per entry.
    */
-  listener: LedgerListener | null = null;
+  private listener: LedgerListener | null = null;
+  private readonly listeners: LedgerListener[] = [];
+
+  /** Tells `listener` of every entry recorded from now on, after the listeners added before it. */
+  addListener(listener: LedgerListener): void {
+    this.listeners.push(listener);
+    this.listener = fanOut(this.listeners);
+  }
+
+  removeListener(listener: LedgerListener): void {
+    const index = this.listeners.indexOf(listener);
+    if (index >= 0) this.listeners.splice(index, 1);
+    this.listener = fanOut(this.listeners);
+  }
 
   /**
    * The time for the next entry: the clock's reading, but never before the last entry's, so that
@@ -87,6 +104,7 @@ export class Ledger {
     this.indexByName.set(name, account);
     this.names.push(name);
     this.balancesMinor[account] = balanceMinor;
+    this.totalMinor += balanceMinor;
     this.histories.push(history);
     this.listener?.opened(account, name, balanceMinor, timeMs);
     return account;
@@ -116,10 +134,26 @@ export class Ledger {
       assert(creditAfterMinor <= AMOUNT_MINOR_MAX, "the credit was checked against the limit");
       balancesMinor[credit] = creditAfterMinor;
     }
+    if (kind !== EntryKind.Transfer) this.totalMinor += kind === EntryKind.Deposit ? amountMinor : -amountMinor;
     const position = this.journal.append(kind, timeMs, debit, debitAfterMinor, credit, creditAfterMinor);
     if (debit !== NONE) (this.histories[debit] as PositionList).push(position);
     if (credit !== NONE) (this.histories[credit] as PositionList).push(position);
     if (this.listener !== null) this.listener.moved(kind, debit, credit, amountMinor, timeMs);
     return position;
   }
+}
+
+/** One listener for all of `listeners`: null for none, itself for one, a copy's loop for more. */
+function fanOut(listeners: readonly LedgerListener[]): LedgerListener | null {
+  if (listeners.length === 0) return null;
+  if (listeners.length === 1) return listeners[0] as LedgerListener;
+  const all = [...listeners];
+  return {
+    opened(account, name, balanceMinor, timeMs) {
+      for (const listener of all) listener.opened(account, name, balanceMinor, timeMs);
+    },
+    moved(kind, debit, credit, amountMinor, timeMs) {
+      for (const listener of all) listener.moved(kind, debit, credit, amountMinor, timeMs);
+    },
+  };
 }

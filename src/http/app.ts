@@ -23,6 +23,7 @@ import { jsonBodyParser } from "./json-body.js";
 import { registerAccountRoutes } from "./routes/accounts.js";
 import { registerBatchRoutes } from "./routes/batch.js";
 import { registerCashRoutes } from "./routes/cash.js";
+import { registerEventRoutes } from "./routes/events.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerHistoryRoutes } from "./routes/history.js";
 import { registerTransferRoutes } from "./routes/transfers.js";
@@ -49,6 +50,8 @@ export interface AppOptions {
    * body takes the ordinary path; the answers and the bank are the same either way.
    */
   fastBatchReader?: boolean;
+  /** How often an idle event stream sends a heartbeat (default EVENTS_HEARTBEAT_MS). */
+  eventsHeartbeatMs?: number;
 }
 
 /**
@@ -101,6 +104,7 @@ export function buildApp(options: AppOptions = {}): BankApp {
     registerTransferRoutes(routes, bank);
     registerBatchRoutes(routes, bank, validatorCompiler, options.fastBatchReader ?? true);
     registerHistoryRoutes(routes, bank);
+    registerEventRoutes(routes, bank, options.eventsHeartbeatMs);
     done();
   });
   return app;

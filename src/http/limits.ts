@@ -46,3 +46,19 @@ export const HEADER_COUNT_MAX = 100;
  * refused by Node's HTTP parser, and answered with a 431 problem.
  */
 export const HEADERS_BYTES_MAX = 16 * 1024;
+
+/**
+ * How far an event stream's client may fall behind (events recorded and not yet sent to it) before
+ * it is let go with a final event saying where to resume: the bank never waits for a reader, and a
+ * reader that cannot keep up costs it nothing but this cursor while it catches up from the journal.
+ */
+export const EVENTS_LAG_MAX = 65_536;
+
+/** Most bytes of events written to one client at once, before its socket is asked to drain. */
+export const EVENTS_WRITE_BYTES_MAX = 64 * 1024;
+
+/** How long a client's socket may stay full before the stream is closed. */
+export const EVENTS_DRAIN_TIMEOUT_MS = 30_000;
+
+/** How often an idle event stream sends a comment, so that proxies keep the connection open. */
+export const EVENTS_HEARTBEAT_MS = 15_000;

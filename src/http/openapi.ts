@@ -28,6 +28,7 @@ export function registerOpenApi(app: FastifyInstance): void {
       tags: [
         { name: "accounts", description: "Accounts, deposits, withdrawals and history" },
         { name: "transfers", description: "Money between accounts" },
+        { name: "events", description: "Every committed transaction, live (Server-Sent Events)" },
         { name: "health", description: "Liveness" },
       ],
     },

@@ -107,7 +107,7 @@ export class FileStore implements Store {
       throw error;
     }
     this.ledger = state.ledger;
-    state.ledger.listener = this.listener;
+    state.ledger.addListener(this.listener);
     for (const scope of state.scopes) scope.attach((entry) => this.recordScoped(scope.name, entry));
     if (this.policy !== "always") {
       this.interval = setInterval(() => this.syncSoon(), this.policy.intervalMs);
@@ -136,7 +136,6 @@ export class FileStore implements Store {
       await this.sync();
       await this.snapshotting;
       this.closing = true;
-      if (this.ledger !== null) this.ledger.listener = CLOSED;
       // A clean shutdown leaves a snapshot, so the next start replays nothing.
       if (this.journalBytesSinceSnapshot > 0 && this.roll()) {
         await this.writeSnapshot(this.writtenSequence, this.segments.slice(0, -1));
@@ -360,13 +359,3 @@ export class FileStore implements Store {
     await unlock?.();
   }
 }
-
-/** The listener of a closed store's ledger: a change after close() is refused loudly, never lost quietly. */
-const CLOSED: LedgerListener = {
-  opened() {
-    throw new Error("The bank is closed: changes are no longer recorded");
-  },
-  moved() {
-    throw new Error("The bank is closed: changes are no longer recorded");
-  },
-};

@@ -1,10 +1,11 @@
-// Account routes: open one (POST /accounts), list them (GET /accounts), read one (GET /accounts/{name}).
+// Account routes: open one (POST /accounts), list them (GET /accounts), read one (GET /accounts/{name}),
+// and the bank's totals (GET /summary).
 // The seed's clients post to "/accounts/", so both spellings are served; the OpenAPI document shows one.
 
-import type { Bank } from "../../core/index.js";
+import { toMajor, type Bank } from "../../core/index.js";
 import type { BankApp } from "../app.js";
 import { accountBody } from "../representations.js";
-import { createAccountSchema, getAccountSchema, listAccountsSchema } from "../schemas/accounts.js";
+import { createAccountSchema, getAccountSchema, listAccountsSchema, summarySchema } from "../schemas/accounts.js";
 
 /** Registers the account routes of `bank`. */
 export function registerAccountRoutes(app: BankApp, bank: Bank): void {
@@ -27,4 +28,10 @@ export function registerAccountRoutes(app: BankApp, bank: Bank): void {
   app.get("/accounts/:name", { schema: getAccountSchema }, (request) =>
     accountBody(bank.getAccount(request.params.name)),
   );
+
+  app.get("/summary", { schema: summarySchema }, () => ({
+    accounts: bank.accountCount,
+    transactions: bank.transactionCount,
+    total_balance: toMajor(bank.totalBalanceMinor),
+  }));
 }

@@ -37,6 +37,9 @@ const ListAccountsQuery = Type.Object(
     after: Type.Optional(
       Type.String({ maxLength: NAME_LENGTH_MAX, description: "Start after this name (from `next_after`)" }),
     ),
+    prefix: Type.Optional(
+      Type.String({ maxLength: NAME_LENGTH_MAX, description: "Only names that start with this (case-sensitive)" }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -60,4 +63,17 @@ export const getAccountSchema = {
   tags: ["accounts"],
   params: NameParams,
   response: { 200: { description: "The account", ...AccountBody }, ...problemResponses(404, 414) },
+};
+
+const Summary = Type.Object({
+  accounts: Type.Integer({ minimum: 0, description: "Number of accounts" }),
+  transactions: Type.Integer({ minimum: 0, description: "Number of transactions (a transfer counts once)" }),
+  total_balance: Amount,
+});
+
+/** Route schema of `GET /summary`. */
+export const summarySchema = {
+  summary: "The bank in three numbers: accounts, transactions and all the money it holds",
+  tags: ["accounts"],
+  response: { 200: { description: "The bank's totals", ...Summary } },
 };

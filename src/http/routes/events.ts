@@ -1,0 +1,108 @@
+// GET /events: the event stream, as Server-Sent Events. Each committed transaction is one event,
+// read from the bank's own event stream (and so from its journal); the route only frames and
+// writes them, a socket's worth at a time, and lets a client go when it falls too far behind.
+
+import type { ServerResponse } from "node:http";
+import type { Bank, EventStream, Transaction } from "../../core/index.js";
+import { ledgerOf } from "../../core/internal.js";
+import type { BankApp } from "../app.js";
+import { EVENTS_DRAIN_TIMEOUT_MS, EVENTS_HEARTBEAT_MS, EVENTS_LAG_MAX, EVENTS_WRITE_BYTES_MAX } from "../limits.js";
+import { transactionBody } from "../representations.js";
+import { eventsSchema } from "../schemas/events.js";
+
+/** Registers `GET /events` on `bank`; an idle stream sends a heartbeat every `heartbeatMs`. */
+export function registerEventRoutes(app: BankApp, bank: Bank, heartbeatMs = EVENTS_HEARTBEAT_MS): void {
+  const ledger = ledgerOf(bank);
+  app.get("/events", { schema: eventsSchema }, (request, reply) => {
+    const lastEventId = request.headers["last-event-id"];
+    const after = lastEventId === undefined ? request.query.after : Number(lastEventId);
+    // Refused here (an unknown account, an id past the last), the usual problem is answered.
+    const subscription = bank.events({
+      ...(after !== undefined && { after }),
+      ...(request.query.account !== undefined && { account: request.query.account }),
+    });
+    reply.hijack();
+    const response = reply.raw;
+    response.writeHead(200, {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      "x-accel-buffering": "no",
+    });
+    response.write("retry: 2000\n\n");
+    const counterpartyBalance = (transaction: Transaction) => {
+      if (transaction.counterparty === null) return null;
+      const position = transaction.id - 1;
+      return ledger.journal.balanceAfterMinor(position, ledger.find(transaction.counterparty) as number) / 100;
+    };
+    void pump(subscription, response, counterpartyBalance, heartbeatMs);
+  });
+}
+
+/** The frame of one event. */
+function frame(transaction: Transaction, counterpartyBalanceAfter: number | null, account: string): string {
+  const data = { ...transactionBody(transaction), account, counterparty_balance_after: counterpartyBalanceAfter };
+  return `id: ${transaction.id}\nevent: transaction\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** Writes the subscription's events to `response` until either ends. */
+async function pump(
+  subscription: EventStream, response: ServerResponse, counterpartyBalance: (t: Transaction) => number | null, heartbeatMs: number,
+): Promise<void> {
+  const heartbeat = setInterval(() => response.write(": heartbeat\n\n"), heartbeatMs);
+  heartbeat.unref();
+  response.once("close", () => {
+    clearInterval(heartbeat);
+    subscription.close();
+  });
+  let pending = "";
+  for await (const transaction of subscription) {
+    pending += frame(transaction, counterpartyBalance(transaction), transaction.accountName);
+    // Events already recorded are gathered into one write, up to a socket's worth.
+    if (subscription.lag > 0 && pending.length < EVENTS_WRITE_BYTES_MAX) continue;
+    const flowing = response.write(pending);
+    pending = "";
+    if (subscription.lag > EVENTS_LAG_MAX) {
+      response.end(laggedFrame(subscription));
+      subscription.close();
+      return;
+    }
+    if (flowing) continue;
+    const outcome = await drained(response, subscription);
+    if (outcome === "drained") continue;
+    if (outcome === "lagged") response.end(laggedFrame(subscription));
+    else response.destroy();
+    subscription.close();
+    return;
+  }
+}
+
+function laggedFrame(subscription: EventStream): string {
+  return `event: lagged\ndata: ${JSON.stringify({ resume_after: subscription.lastId })}\n\n`;
+}
+
+// While a client's socket is full, how often its lag is looked at.
+const LAG_CHECK_MS = 50;
+
+/**
+ * Waits for the response's socket to drain: "drained", or "lagged" if the client falls too far
+ * behind meanwhile, or "gone" if it closes or stays full past the timeout.
+ */
+function drained(response: ServerResponse, subscription: EventStream): Promise<"drained" | "lagged" | "gone"> {
+  return new Promise((resolve) => {
+    const done = (result: "drained" | "lagged" | "gone") => {
+      clearTimeout(timer);
+      clearInterval(lagCheck);
+      response.off("drain", onDrain);
+      response.off("close", onClose);
+      resolve(result);
+    };
+    const onDrain = () => done("drained");
+    const onClose = () => done("gone");
+    const timer = setTimeout(() => done("gone"), EVENTS_DRAIN_TIMEOUT_MS);
+    const lagCheck = setInterval(() => {
+      if (subscription.lag > EVENTS_LAG_MAX) done("lagged");
+    }, LAG_CHECK_MS);
+    response.on("drain", onDrain);
+    response.on("close", onClose);
+  });
+}

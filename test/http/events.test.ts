@@ -1,0 +1,208 @@
+// GET /events over a real socket: Server-Sent Events of every committed transaction, resumed by
+// Last-Event-ID or ?after= with no gap and no repeat, filtered to one account, kept alive by
+// heartbeats, and a client that falls too far behind let go with where to resume.
+
+import http from "node:http";
+import { afterEach, describe, expect, it } from "vitest";
+import { Bank } from "../../src/index.js";
+import { buildApp, type BankApp } from "../../src/http/app.js";
+import { EVENTS_LAG_MAX } from "../../src/http/limits.js";
+import { expectProblem, request } from "./helpers.js";
+
+const apps: BankApp[] = [];
+
+afterEach(async () => {
+  for (const app of apps.splice(0)) await app.close();
+});
+
+async function serve(options: { heartbeatMs?: number } = {}): Promise<{ bank: Bank; app: BankApp; url: string }> {
+  const bank = new Bank({ clock: () => 1_700_000_000_000 });
+  bank.createAccount("alice", 1_000_000);
+  bank.createAccount("bob");
+  const app = buildApp({ bank, ...(options.heartbeatMs !== undefined && { eventsHeartbeatMs: options.heartbeatMs }) });
+  apps.push(app);
+  const url = await app.listen({ host: "127.0.0.1", port: 0 });
+  return { bank, app, url };
+}
+
+interface Frame {
+  id?: string;
+  event?: string;
+  data?: unknown;
+  comment?: string;
+}
+
+/** An open stream: its frames as they come, and how to stop reading. */
+interface Stream {
+  readonly status: number;
+  readonly headers: http.IncomingHttpHeaders;
+  frames(count: number): Promise<Frame[]>;
+  /** Resolves when the server ends the stream, with every frame seen. */
+  ended(): Promise<Frame[]>;
+  readonly response: http.IncomingMessage;
+  close(): void;
+}
+
+function open(url: string, path: string, headers: Record<string, string> = {}): Promise<Stream> {
+  return new Promise((resolve, reject) => {
+    const outgoing = http.get(`${url}${path}`, { headers }, (response) => {
+      const frames: Frame[] = [];
+      const waiters: (() => void)[] = [];
+      let buffer = "";
+      let ended = false;
+      response.setEncoding("utf8");
+      response.on("data", (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          const text = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const frame: Frame = {};
+          for (const line of text.split("\n")) {
+            if (line.startsWith(":")) frame.comment = line.slice(1).trim();
+            else if (line.startsWith("id: ")) frame.id = line.slice(4);
+            else if (line.startsWith("event: ")) frame.event = line.slice(7);
+            else if (line.startsWith("data: ")) frame.data = JSON.parse(line.slice(6));
+          }
+          if (frame.id !== undefined || frame.event !== undefined || frame.comment !== undefined) frames.push(frame);
+        }
+        for (const waiter of waiters.splice(0)) waiter();
+      });
+      const finish = () => {
+        ended = true;
+        for (const waiter of waiters.splice(0)) waiter();
+      };
+      response.on("end", finish);
+      response.on("close", finish);
+      const until = (ready: () => boolean) =>
+        new Promise<void>((done) => {
+          const check = () => (ready() ? done() : waiters.push(check));
+          check();
+        });
+      resolve({
+        status: response.statusCode as number,
+        headers: response.headers,
+        response,
+        async frames(count) {
+          await until(() => frames.filter((frame) => frame.event !== undefined).length >= count || ended);
+          return frames.filter((frame) => frame.event !== undefined).slice(0, count);
+        },
+        async ended() {
+          await until(() => ended);
+          return frames;
+        },
+        close: () => outgoing.destroy(),
+      });
+    });
+    outgoing.on("error", reject);
+  });
+}
+
+const idsOf = (frames: Frame[]) => frames.map((frame) => Number(frame.id));
+
+describe("GET /events", () => {
+  it("when opened after 0, sends the history then each new transaction, as text/event-stream with ids", async () => {
+    const { bank, url } = await serve();
+    const stream = await open(url, "/events?after=0");
+    expect(stream.status).toBe(200);
+    expect(stream.headers["content-type"]).toBe("text/event-stream; charset=utf-8");
+    expect(stream.headers["cache-control"]).toBe("no-cache");
+    expect(idsOf(await stream.frames(2))).toEqual([1, 2]);
+    bank.transfer("alice", "bob", 25.5);
+    bank.transferBatch([{ sender: "bob", recipient: "alice", amount: 1 }, { sender: "alice", recipient: "bob", amount: 2 }]);
+    const frames = await stream.frames(5);
+    expect(idsOf(frames)).toEqual([1, 2, 3, 4, 5]);
+    expect(frames[2]).toEqual({
+      id: "3",
+      event: "transaction",
+      data: {
+        id: 3,
+        type: "transfer_out",
+        account: "alice",
+        amount: 25.5,
+        balance_after: 999_974.5,
+        counterparty: "bob",
+        counterparty_balance_after: 25.5,
+        timestamp: "2023-11-14T22:13:20.000Z",
+        description: "Transferred to: 25.50 bob",
+      },
+    });
+    stream.close();
+  });
+
+  it("when resumed with Last-Event-ID (which wins over ?after=), misses nothing and repeats nothing", async () => {
+    const { bank, url } = await serve();
+    bank.deposit("bob", 1);
+    bank.deposit("bob", 2);
+    const resumed = await open(url, "/events?after=0", { "last-event-id": "3" });
+    const next = resumed.frames(2);
+    bank.deposit("alice", 3);
+    expect(idsOf(await next)).toEqual([4, 5]);
+    resumed.close();
+  });
+
+  it("when filtered to an account, sends its transactions as it sees them", async () => {
+    const { bank, url } = await serve();
+    const stream = await open(url, "/events?account=bob&after=0");
+    bank.transfer("alice", "bob", 5);
+    bank.deposit("alice", 1);
+    bank.withdraw("bob", 1);
+    const frames = await stream.frames(3);
+    expect(frames.map((frame) => [(frame.data as { id: number }).id, (frame.data as { type: string }).type])).toEqual([
+      [2, "account_opened"], [3, "transfer_in"], [5, "withdrawal"],
+    ]);
+    stream.close();
+  });
+
+  it("when idle, sends heartbeat comments", async () => {
+    const { url } = await serve({ heartbeatMs: 20 });
+    const stream = await open(url, "/events");
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    stream.close();
+    const frames = await stream.ended();
+    expect(frames.filter((frame) => frame.comment === "heartbeat").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("when a client falls too far behind, it is sent where to resume and let go, and the bank goes on", async () => {
+    const { bank, url } = await serve();
+    const stream = await open(url, "/events?after=0");
+    stream.response.pause();
+    const batch = Array.from({ length: 8_190 }, (_, index) => ({ sender: index % 2 === 0 ? "alice" : "bob", recipient: index % 2 === 0 ? "bob" : "alice", amount: 0.01 }));
+    const batches = Math.ceil((EVENTS_LAG_MAX * 1.5) / batch.length);
+    for (let round = 0; round < batches; round++) {
+      bank.transferBatch(batch);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    stream.response.resume();
+    const frames = await stream.ended();
+    const last = frames[frames.length - 1] as Frame;
+    expect(last.event).toBe("lagged");
+    const resumeAfter = (last.data as { resume_after: number }).resume_after;
+    const sent = idsOf(frames.filter((frame) => frame.event === "transaction"));
+    // Every event up to where to resume, in order, once.
+    expect(sent).toEqual(Array.from({ length: resumeAfter }, (_, index) => index + 1));
+    expect(bank.transactionCount).toBe(2 + batches * batch.length);
+  });
+
+  it("when asked for an id past the last or an unknown account, answers a problem, not a stream", async () => {
+    const { app } = await serve();
+    expectProblem(await request(app, "GET", "/events?after=99"), 400, "INVALID_ARGUMENT");
+    expectProblem(await request(app, "GET", "/events?account=carol"), 404, "ACCOUNT_NOT_FOUND");
+    expectProblem(await request(app, "GET", "/events", undefined, { "last-event-id": "x1" }), 400, "INVALID_REQUEST");
+  });
+});
+
+describe("GET /summary and GET /accounts?prefix=", () => {
+  it("when money moves, the summary counts accounts and transactions and keeps the total exact", async () => {
+    const { bank, app } = await serve();
+    bank.createAccount("albert", 0.1);
+    bank.deposit("bob", 0.2);
+    bank.transfer("alice", "bob", 100);
+    bank.withdraw("bob", 0.05);
+    expect((await request(app, "GET", "/summary")).body).toEqual({ accounts: 3, transactions: 6, total_balance: 1_000_000.25 });
+    const page = await request(app, "GET", "/accounts?prefix=al&limit=1");
+    expect(page.body).toEqual({ accounts: [{ name: "albert", balance: 0.1 }], next_after: "albert" });
+    expect((await request(app, "GET", "/accounts?prefix=al&after=albert")).body).toEqual({ accounts: [{ name: "alice", balance: 999_900 }], next_after: null });
+    expect((await request(app, "GET", "/accounts?prefix=zz")).body).toEqual({ accounts: [], next_after: null });
+  });
+});
