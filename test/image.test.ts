@@ -239,7 +239,8 @@ describe("the image's runtime stage, built as the Dockerfile says", () => {
       await exited;
     }
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
+    // Removing a whole node_modules can take a while on a busy machine.
+  }, STEP_TIMEOUT_MS);
 
   it("holds the compiled code and the production dependencies, and no sources or development tools", () => {
     expect(readdirSync(runtime.root).sort()).toEqual(["dist", "node_modules", "package.json"]);
