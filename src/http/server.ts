@@ -113,7 +113,8 @@ export async function startServer(options: ServerOptions): Promise<{ app: BankAp
   }
 }
 
-function exitOnStoreFailure(error: StoreFailedError): never {
+/** The default answer to a store failure: say why, and stop, so nothing is acknowledged after it. */
+export function exitOnStoreFailure(error: StoreFailedError): never {
   process.stderr.write(`fatal: ${error.message}\n`);
   process.exit(1);
 }
