@@ -67,7 +67,7 @@ const bankCases: Case[] = [
     "Initial balance cannot be negative"],
   ["BALANCE_LIMIT_EXCEEDED", 400, (app) => request(app, "POST", "/accounts/full/deposits", { amount: 0.01 }),
     "Balance of 'full' cannot exceed 1000000000000.00"],
-  ["ACCOUNT_EXISTS", 409, (app) => request(app, "POST", "/accounts", { name: "rich", initial_balance: 1 }), "Account already exists"],
+  ["ACCOUNT_EXISTS", 409, (app) => request(app, "POST", "/accounts", { name: "rich", initial_balance: 1 }), "Account 'rich' already exists"],
   ["SAME_ACCOUNT", 400, (app) => request(app, "POST", "/transfers", { sender: "rich", recipient: "rich", amount: 1 }),
     "Cannot transfer to the same account"],
   ["INVALID_NAME", 400, (app) => request(app, "POST", "/accounts", { name: "tab\there", initial_balance: 1 }),
