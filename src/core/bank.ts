@@ -16,6 +16,7 @@ import {
 import { SystemClock } from "./clock.js";
 import { BankError, DuplicateAccountError, IdempotencyKeyReusedError } from "./errors.js";
 import { IdempotencyStore, fingerprintOf, idempotencyScope, validateIdempotencyKey } from "./idempotency.js";
+import { INSPECT, inspectAs, type Inspect, type InspectOptions } from "./inspect.js";
 import { EntryKind } from "./journal.js";
 import { Ledger } from "./ledger.js";
 import { parseInitialBalance, tryParseAmount, tryParseInitialBalance, type AmountInput } from "./money.js";
@@ -141,6 +142,12 @@ export class Bank {
   /** Number of transactions recorded (a transfer counts once). */
   get transactionCount(): number {
     return this.ledger.entryCount;
+  }
+
+  /** @internal How console.log and the REPL show it: `Bank { accounts: 2, transactions: 5 }`. */
+  [INSPECT](depth: number, options: InspectOptions, inspect: Inspect): string {
+    const summary = { accounts: this.accountCount, transactions: this.transactionCount };
+    return inspectAs("Bank", summary, depth, options, inspect);
   }
 
   /**
