@@ -29,6 +29,7 @@ export function registerOpenApi(app: FastifyInstance): void {
         { name: "accounts", description: "Accounts, deposits, withdrawals and history" },
         { name: "transfers", description: "Money between accounts" },
         { name: "health", description: "Liveness" },
+        { name: "about", description: "The server itself: its welcome and its problem types" },
       ],
     },
   });

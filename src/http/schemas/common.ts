@@ -85,7 +85,7 @@ export type AccountBody = Static<typeof AccountBody>;
 /** The one error body (RFC 9457 problem details), served as application/problem+json. */
 export const Problem = Type.Object(
   {
-    type: Type.String({ description: "A relative URI naming the problem, documented in docs/API.md" }),
+    type: Type.String({ description: "A relative URI naming the problem; GET it for a description of the problem type" }),
     title: Type.String(),
     status: Type.Integer(),
     detail: Type.String({ description: "What went wrong, for a person" }),
@@ -111,6 +111,7 @@ export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: "Invalid input or refused operation; also a URL, query, header or body the server cannot read (problem details)",
   404: "Unknown account (problem details)",
+  405: "The path has no route for the request's method; `Allow` lists the methods it has (problem details)",
   408: "The request did not arrive in time (problem details)",
   409: "An account with this name exists, or the idempotency key's first request is still in progress (problem details)",
   413: "Body over the size limit (problem details)",
@@ -123,15 +124,23 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
 
 /**
  * Statuses every route can answer, whatever it does: a request the server refuses before any
- * route reads it (400 for a URL, query or header it cannot read; 408; 431), and a bug (500).
- * Access control (401, 403) and rate limits (429) belong here once they exist.
+ * route reads it (400 for a URL, query or header it cannot read; 408; 431), a bug (500), and 405
+ * for its path called with a method it does not have (every path lacks some; OpenAPI can only say
+ * so on the operations the path has). Access control (401, 403) and rate limits (429) belong here
+ * once they exist.
  */
-export const EVERY_ROUTE_STATUSES: readonly number[] = [400, 408, 431, 500];
+export const EVERY_ROUTE_STATUSES: readonly number[] = [400, 405, 408, 431, 500];
 
 interface ProblemResponse {
   description: string;
+  headers?: Record<string, { type: "string"; description: string }>;
   content: { [PROBLEM_CONTENT_TYPE]: { schema: typeof Problem } };
 }
+
+// The header a 405 carries (RFC 9110, section 10.2.1).
+const ALLOW_HEADER = {
+  allow: { type: "string", description: "The methods the path has, e.g. `GET, HEAD`" },
+} as const;
 
 /**
  * Response schemas for the error statuses a route can give besides EVERY_ROUTE_STATUSES, e.g.
@@ -142,6 +151,7 @@ export function problemResponses(...statuses: number[]): Record<number, ProblemR
   for (const status of [...EVERY_ROUTE_STATUSES, ...statuses].sort((a, b) => a - b)) {
     responses[status] = {
       description: PROBLEM_DESCRIPTIONS[status] as string,
+      ...(status === 405 && { headers: ALLOW_HEADER }),
       content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
     };
   }
