@@ -132,6 +132,9 @@ const httpCases: Case[] = [
 ];
 
 describe("every error code, over HTTP", () => {
+  // An app of its own, to GET each problem's type URI from.
+  const describer = buildApp();
+
   it("covers every code of the core and of the HTTP layer, with its declared status", () => {
     expect(bankCases.map(([code]) => code).sort()).toEqual([...ERROR_CODES].sort());
     expect(httpCases.map(([code]) => code).sort()).toEqual(Object.keys(HTTP_PROBLEMS).sort());
@@ -149,7 +152,7 @@ describe("every error code, over HTTP", () => {
     const { type } = response.body as { type: string };
     expect(type).toBe(`/problems/${known.slug}`);
     // The problem's type URI resolves, to the type from the same catalogue.
-    const described = await request(buildApp(), "GET", type);
+    const described = await request(describer, "GET", type);
     expect(described.status).toBe(200);
     expect(described.body).toEqual({ type, title: known.title, status, code, description: known.description });
     expect(bank.getAccount("rich").balance).toBe(100);

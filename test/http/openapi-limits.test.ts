@@ -35,9 +35,12 @@ interface Document {
   paths: Record<string, Record<string, Operation>>;
 }
 
-async function openApi(): Promise<{ doc: Document; text: string }> {
-  const response = await request(appWith().app, "GET", "/openapi.json");
-  return { doc: response.body as Document, text: response.text };
+let generated: Promise<{ doc: Document; text: string }> | undefined;
+
+/** The document, generated once for the file: the tests only read it. */
+function openApi(): Promise<{ doc: Document; text: string }> {
+  generated ??= request(appWith().app, "GET", "/openapi.json").then((response) => ({ doc: response.body as Document, text: response.text }));
+  return generated;
 }
 
 function operation(doc: Document, route: string): Operation {

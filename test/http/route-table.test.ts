@@ -6,6 +6,9 @@ import { RouteTable } from "../../src/http/route-table.js";
 import { appWith, expectProblem, request } from "./helpers.js";
 
 describe("a known path with a method it does not have", () => {
+  // One app for the table: every case must leave its bank as it was.
+  const { app: shared, bank: sharedBank } = appWith({ alice: 5 });
+
   it.each<[string, string, string]>([
     ["DELETE", "/accounts/alice", "GET, HEAD"],
     ["PUT", "/accounts", "GET, HEAD, POST"],
@@ -19,8 +22,8 @@ describe("a known path with a method it does not have", () => {
     ["PUT", "/problems/same-account", "GET, HEAD"],
     ["POST", "/docs/static/index.html", "GET, HEAD"],
   ])("when %s %s, answers 405 with Allow: %s and changes nothing", async (method, url, allow) => {
-    const { app, bank } = appWith({ alice: 5 });
-    const response = await request(app, method as "GET" | "POST", url, method === "GET" ? undefined : { amount: 1 });
+    const bank = sharedBank;
+    const response = await request(shared, method as "GET" | "POST", url, method === "GET" ? undefined : { amount: 1 });
     const path = url.split("?")[0];
     expect(expectProblem(response, 405, "METHOD_NOT_ALLOWED")).toBe(`Method ${method} is not allowed on ${path}; it allows ${allow}`);
     expect(response.headers.allow).toBe(allow);
