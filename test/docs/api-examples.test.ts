@@ -22,9 +22,13 @@
 // every run, and later commands may use them (`?before=4`). Provisional responses (100 Continue)
 // before the final one are skipped.
 //
-// After adding or moving examples, `UPDATE_API_EXAMPLES=1 npx vitest run test/docs` rewrites every
-// ```http block with what the server answered (the headers it shows, the status and the body;
-// bodies ending in `...` are kept), for a review of the diff before it is committed.
+// To add an example, write its ```bash block and an ```http block holding only a status line and
+// the headers to show (`HTTP/1.1 200 OK`, `content-type: ?`), then run
+// `UPDATE_API_EXAMPLES=1 npx vitest run test/docs`: it rewrites every ```http block with what the
+// server answered (the status, the values of the headers shown, the body; bodies ending in `...`
+// are kept), and the diff is reviewed before it is committed. A section added before others shifts
+// the ids after it: the update rewrites the responses, but a command that names an id (a history
+// cursor, `?before=5`) is edited by hand; open the accounts a section reads in that section.
 
 import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
