@@ -27,8 +27,8 @@
 // `UPDATE_API_EXAMPLES=1 npx vitest run test/docs`: it rewrites every ```http block with what the
 // server answered (the status, the values of the headers shown, the body; bodies ending in `...`
 // are kept), and the diff is reviewed before it is committed. A section added before others shifts
-// the ids after it: the update rewrites the responses, but a command that names an id (a history
-// cursor, `?before=5`) is edited by hand; open the accounts a section reads in that section.
+// the ids after it: the update rewrites the responses, and a command that needs an id takes it
+// from an earlier answer (as the history section takes its cursor) rather than writing it out.
 
 import { execFile, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
