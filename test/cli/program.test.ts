@@ -50,6 +50,24 @@ describe("bank serve", () => {
     await running;
   });
 
+  it("when --log-level is given, it wins over LOG_LEVEL, even one that is not a level", async () => {
+    const fakeStart = vi.fn(async () => ({ app: { close: async () => undefined, log: { info: () => undefined } } as unknown as BankApp, url: "" }));
+    const signals = new EventEmitter();
+    const { program } = programFor({ env: { LOG_LEVEL: "chatty" }, signals, startServer: fakeStart });
+    const running = program.parseAsync(["serve", "--log-level", "error"], { from: "user" });
+    await vi.waitFor(() => expect(fakeStart).toHaveBeenCalledWith({ host: "127.0.0.1", port: 8000, logLevel: "error" }));
+    signals.emit("SIGTERM");
+    await running;
+  });
+
+  it("when --log-level is not a level, fails with one line naming the flag and the valid ones", async () => {
+    const fakeStart = vi.fn();
+    const { program, errors } = programFor({ env: {}, startServer: fakeStart });
+    await expect(program.parseAsync(["serve", "--log-level", "loud"], { from: "user" })).rejects.toThrow();
+    expect(errors.join("")).toContain("--log-level must be one of fatal, error, warn, info, debug, trace, silent, not 'loud'");
+    expect(fakeStart).not.toHaveBeenCalled();
+  });
+
   it("when --port is not a port, fails with a clear message before starting anything", async () => {
     const fakeStart = vi.fn();
     const { program, errors } = programFor({ env: {}, startServer: fakeStart });
