@@ -1,14 +1,16 @@
 // The HTTP edge of durable mode, on a file system in memory that knows what an fsync made durable:
 // no answer leaves before the fsync that covers it (a read's neither, while another request's
 // change is not yet durable); an idempotent POST answered before a crash is replayed byte for byte
-// by a new app on the reopened bank; one cut off before its fsync is absent, and its retry runs it.
+// by a new app on the reopened bank; one cut off before its fsync is absent, and its retry runs it;
+// a failed write or fsync answers the usual 500 problem, is reported once, and nothing is
+// acknowledged after it.
 
 import { setImmediate as turn } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Bank } from "../../src/index.js";
 import { buildApp, type BankApp } from "../../src/http/app.js";
 import { FileStore } from "../../src/store/file-store.js";
-import type { StoreFailedError } from "../../src/store/errors.js";
+import { StoreFailedError } from "../../src/store/errors.js";
 import { MemoryFiles } from "../store/memory-files.js";
 import { expectProblem, expectReplay, FIXED_TIME_MS, request, snapshot, type JsonResponse } from "./helpers.js";
 
@@ -154,5 +156,36 @@ describe("a durable app's answers", () => {
     expect(second.bank.getAccount("bob").balance).toBe(30);
     expectReplay(await post(second.app, "/transfers", { sender: "alice", recipient: "bob", amount: 30 }, "move-1"), retry);
     expect(second.bank.getAccount("bob").historyLength).toBe(2);
+  });
+});
+
+describe("a durable app whose disk fails", () => {
+  it.each([
+    ["an fsync fails (EIO)", (files: MemoryFiles) => (files.failSync = "EIO")],
+    ["a write fails (ENOSPC)", (files: MemoryFiles) => (files.failWrite = "ENOSPC")],
+  ])("when %s, the waiting POST answers 500, the failure is reported once, and nothing is acknowledged after", async (_case, fault) => {
+    const files = new MemoryFiles();
+    const { app, failures } = await durableApp(files);
+    fault(files);
+    const failed = await post(app, "/accounts/alice/deposits", { amount: 5 }, "dep-1");
+    expectProblem(failed, 500, "INTERNAL_ERROR");
+    // The usual problem, which names no internals: the cause is in the log.
+    expect(failed.text).not.toMatch(/journal|EIO|ENOSPC/);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toBeInstanceOf(StoreFailedError);
+    // Every later request, a read included, is refused: none could be made durable.
+    expectProblem(await post(app, "/accounts/alice/deposits", { amount: 5 }), 500, "INTERNAL_ERROR");
+    expectProblem(await post(app, "/accounts/alice/deposits", { amount: 5 }, "dep-1"), 500, "INTERNAL_ERROR");
+    expectProblem(await request(app, "GET", "/accounts/alice"), 500, "INTERNAL_ERROR");
+    expect(failures).toHaveLength(1);
+
+    // Started again, the bank holds nothing of the failed deposit, and the key runs it once.
+    files.crash();
+    const again = await durableApp(files);
+    expect(again.bank.getAccount("alice").balance).toBe(100);
+    const retry = await post(again.app, "/accounts/alice/deposits", { amount: 5 }, "dep-1");
+    expect(retry.status).toBe(200);
+    expect(retry.headers["idempotency-replayed"]).toBeUndefined();
+    expect(again.bank.getAccount("alice").balance).toBe(105);
   });
 });
