@@ -101,6 +101,9 @@ export class FileStore implements Store {
       this.snapshotBytes = recovery.snapshotBytes;
       const last = this.segments[this.segments.length - 1];
       if (last !== undefined) this.segment = this.files.openAppend(path.join(this.directory, last.name));
+      // The segment appended to may have been made by a process that never synced the directory
+      // (it wrote nothing), and recovery may have removed files: the first fsync syncs it too.
+      this.directoryDirty = true;
       if ((this.segment === null || this.segment.size >= this.segmentBytesMax) && !this.roll()) throw this.failure;
     } catch (error) {
       await this.release();

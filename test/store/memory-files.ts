@@ -1,6 +1,7 @@
 // A file system in memory for the store's tests, which knows what an fsync made durable: `crash()`
 // keeps only that (and, if asked, some bytes of what was written after it, as a torn write leaves
-// them), and faults can be injected into the next write or fsync.
+// them), and forgets files created since their directory's last fsync. Faults can be injected into
+// the next write or fsync.
 
 import path from "node:path";
 import type { AppendFile, StoreFiles } from "../../src/store/files.js";
@@ -27,6 +28,8 @@ export class MemoryFiles implements StoreFiles {
   /** The next write, or the next fsync, fails with this. */
   failWrite: Fault | null = null;
   failSync: Fault | null = null;
+  /** Files created since their directory's last fsync: a crash forgets them. */
+  private readonly unsyncedEntries = new Set<string>();
   /** Resolves each fsync only when the test says so (to see who waits for it). */
   holdSyncs = false;
   private readonly heldSyncs: (() => void)[] = [];
@@ -47,10 +50,11 @@ export class MemoryFiles implements StoreFiles {
     return found.bytes.slice(0, found.length);
   }
 
+  // A removal is taken as durable at once (recovery copes with a removed file coming back too).
   async remove(file: string): Promise<void> {
     this.files.delete(file);
+    this.unsyncedEntries.delete(file);
   }
-
 
   async truncate(file: string, length: number): Promise<void> {
     const found = this.files.get(file) as MemoryFile;
@@ -59,7 +63,10 @@ export class MemoryFiles implements StoreFiles {
   }
 
   openAppend(file: string): AppendFile {
-    if (!this.files.has(file)) this.files.set(file, { bytes: new Uint8Array(1024), length: 0, synced: 0 });
+    if (!this.files.has(file)) {
+      this.files.set(file, { bytes: new Uint8Array(1024), length: 0, synced: 0 });
+      this.unsyncedEntries.add(file);
+    }
     const memory = this.files.get(file) as MemoryFile;
     const generation = this.generation;
     const dead = () => generation !== this.generation;
@@ -115,9 +122,17 @@ export class MemoryFiles implements StoreFiles {
     // A crashed process's snapshot never lands, and it goes on with nothing after it.
     if (generation !== this.generation) return new Promise<void>(() => undefined);
     this.files.set(file, memory);
+    // The real one syncs the directory after the rename, which makes every entry in it durable.
+    this.syncEntries(path.dirname(file));
   }
 
-  async syncDirectory(): Promise<void> {}
+  async syncDirectory(directory: string): Promise<void> {
+    this.syncEntries(directory);
+  }
+
+  private syncEntries(directory: string): void {
+    for (const file of this.unsyncedEntries) if (path.dirname(file) === directory) this.unsyncedEntries.delete(file);
+  }
 
   async lock(directory: string): Promise<() => Promise<void>> {
     if (this.locks.has(directory)) throw new DataDirectoryLockedError(`Data directory ${directory} is in use`);
@@ -129,9 +144,12 @@ export class MemoryFiles implements StoreFiles {
 
   /**
    * The process died: every file keeps what its fsyncs made durable, plus `torn(file, unsynced)`
-   * bytes of what was written after (none by default), and every lock is gone.
+   * bytes of what was written after (none by default); files created since their directory's last
+   * fsync are gone, and so is every lock.
    */
   crash(torn: (file: string, unsynced: number) => number = () => 0): void {
+    for (const file of this.unsyncedEntries) this.files.delete(file);
+    this.unsyncedEntries.clear();
     for (const [file, memory] of this.files) {
       const unsynced = memory.length - memory.synced;
       memory.length = memory.synced + Math.max(0, Math.min(unsynced, torn(file, unsynced)));
