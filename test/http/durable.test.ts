@@ -2,8 +2,8 @@
 // no answer leaves before the fsync that covers it (a read's neither, while another request's
 // change is not yet durable); an idempotent POST answered before a crash is replayed byte for byte
 // by a new app on the reopened bank; one cut off before its fsync is absent, and its retry runs it;
-// a failed write or fsync answers the usual 500 problem, is reported once, and nothing is
-// acknowledged after it.
+// a failed write or fsync (or a disk full part-way through a batch) answers the usual 500
+// problem, is reported once, and nothing is acknowledged after it.
 
 import { setImmediate as turn } from "node:timers/promises";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -187,5 +187,33 @@ describe("a durable app whose disk fails", () => {
     expect(retry.status).toBe(200);
     expect(retry.headers["idempotency-replayed"]).toBeUndefined();
     expect(again.bank.getAccount("alice").balance).toBe(105);
+  });
+
+  it("when the disk fills part-way through a big batch's write, the batch gets no 2xx; after a restart it is absent and its key applies it once", async () => {
+    const files = new MemoryFiles();
+    const { app, bank, failures } = await durableApp(files);
+    bank.deposit("bob", 100);
+    await bank.sync();
+    const before = snapshot(bank);
+    const body = {
+      transfers: Array.from({ length: 3_000 }, (_, index) => (index % 2 === 0
+        ? { sender: "alice", recipient: "bob", amount: 0.01 }
+        : { sender: "bob", recipient: "alice", amount: 0.02 })),
+    };
+    files.spaceBytes = 10_000;
+    expectProblem(await post(app, "/transfers/batch", body, "big-1"), 500, "INTERNAL_ERROR");
+    expect(failures).toHaveLength(1);
+
+    // Killed with what reached the disk: part of the batch's write, which recovery cuts.
+    files.crash((_file, unsynced) => unsynced);
+    files.spaceBytes = null;
+    const again = await durableApp(files);
+    expect(snapshot(again.bank)).toEqual(before);
+    const retry = await post(again.app, "/transfers/batch", body, "big-1");
+    expect(retry.status).toBe(200);
+    expect(retry.body).toMatchObject({ atomic: true, applied: 3_000, refused: 0 });
+    expectReplay(await post(again.app, "/transfers/batch", body, "big-1"), retry);
+    expect(again.bank.getAccount("alice").historyLength).toBe(3_001);
+    expect(again.bank.getAccount("alice").balance).toBe(100 + 15);
   });
 });

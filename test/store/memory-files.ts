@@ -1,7 +1,7 @@
 // A file system in memory for the store's tests, which knows what an fsync made durable: `crash()`
 // keeps only that (and, if asked, some bytes of what was written after it, as a torn write leaves
 // them), and forgets files created since their directory's last fsync. Faults can be injected into
-// the next write or fsync.
+// the next write, fsync or directory fsync, and the disk can fill part-way through a write.
 
 import path from "node:path";
 import type { AppendFile, StoreFiles } from "../../src/store/files.js";
@@ -25,9 +25,12 @@ function errno(code: Fault): NodeJS.ErrnoException {
 export class MemoryFiles implements StoreFiles {
   readonly files = new Map<string, MemoryFile>();
   private readonly locks = new Set<string>();
-  /** The next write, or the next fsync, fails with this. */
+  /** The next write, fsync, or directory fsync fails with this. */
   failWrite: Fault | null = null;
   failSync: Fault | null = null;
+  failDirectorySync: Fault | null = null;
+  /** Bytes left on the disk, or null for no limit: a write past them keeps what fits, then fails with ENOSPC. */
+  spaceBytes: number | null = null;
   /** Files created since their directory's last fsync: a crash forgets them. */
   private readonly unsyncedEntries = new Set<string>();
   /** Resolves each fsync only when the test says so (to see who waits for it). */
@@ -82,6 +85,12 @@ export class MemoryFiles implements StoreFiles {
           this.failWrite = null;
           throw errno(fault);
         }
+        if (this.spaceBytes !== null && bytes.length > this.spaceBytes) {
+          append(memory, bytes.subarray(0, this.spaceBytes));
+          this.spaceBytes = 0;
+          throw errno("ENOSPC");
+        }
+        if (this.spaceBytes !== null) this.spaceBytes -= bytes.length;
         append(memory, bytes);
       },
       sync: () => {
@@ -127,6 +136,11 @@ export class MemoryFiles implements StoreFiles {
   }
 
   async syncDirectory(directory: string): Promise<void> {
+    if (this.failDirectorySync !== null) {
+      const fault = this.failDirectorySync;
+      this.failDirectorySync = null;
+      throw errno(fault);
+    }
     this.syncEntries(directory);
   }
 
