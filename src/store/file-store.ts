@@ -100,7 +100,9 @@ export class FileStore implements Store {
       this.journalBytesSinceSnapshot = recovery.journalBytesSinceSnapshot;
       this.snapshotBytes = recovery.snapshotBytes;
       const last = this.segments[this.segments.length - 1];
-      if (last !== undefined) this.segment = this.files.openAppend(path.join(this.directory, last.name));
+      // A last segment that ends before the recovered state (a snapshot covers it) takes no more
+      // records: they would not follow its own. A new segment is begun instead.
+      if (last !== undefined && recovery.appendable) this.segment = this.files.openAppend(path.join(this.directory, last.name));
       // The segment appended to may have been made by a process that never synced the directory
       // (it wrote nothing), and recovery may have removed files: the first fsync syncs it too.
       this.directoryDirty = true;

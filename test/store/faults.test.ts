@@ -1,6 +1,7 @@
 // Faults at the file layer, each with its expected outcome: a disk that fills part-way through a big
-// batch's write, a directory fsync that fails when a new segment is made, damage in a segment that
-// is not the last, and damage in the last segment with whole records after it (refused, not cut).
+// batch's write, a directory fsync that fails when a new segment is made, a crash between a
+// snapshot and the removal of what it covers, damage in a segment that is not the last, and damage
+// in the last segment with whole records after it (refused, not cut).
 
 import { describe, expect, it } from "vitest";
 import { Bank, type TransferInstruction } from "../../src/index.js";
@@ -130,6 +131,49 @@ describe("a directory fsync that fails when a new segment is made", () => {
     await again.sync();
     files.crash();
     expect((await open(files)).getAccount("alice").balance).toBe(1_000 + acknowledged + 2);
+  });
+});
+
+/** Crashes when the store lists the directory once a snapshot has landed: before it removes what the snapshot covers. */
+class CrashAfterSnapshot extends MemoryFiles {
+  armed = false;
+  crashed = false;
+
+  override async list(directory: string): Promise<string[]> {
+    if (!this.armed || !this.names().some((name) => name.endsWith(".snap"))) return super.list(directory);
+    this.armed = false;
+    this.crashed = true;
+    this.crash();
+    return new Promise(() => undefined);
+  }
+}
+
+describe("a crash between a snapshot and the removal of the segments it covers", () => {
+  it("when the covered segment's tail was not yet durable, the bank starts from the snapshot, and again after more changes", async () => {
+    const files = new CrashAfterSnapshot();
+    const bank = await open(files, { snapshotBytesMin: 2_000 });
+    bank.createAccount("alice", 1_000);
+    bank.createAccount("bob");
+    await bank.sync();
+    // The fsyncs of the segment hang: its tail is lost in the crash, the snapshot (synced) is not.
+    files.holdSyncs = true;
+    files.armed = true;
+    for (let turn = 0; turn < 200 && !files.crashed; turn++) {
+      bank.transfer("alice", "bob", 1);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(files.crashed).toBe(true);
+    const snapshotted = everything(bank);
+
+    const again = await open(files);
+    expect(everything(again)).toEqual(snapshotted);
+    again.transfer("bob", "alice", 5);
+    await again.sync();
+    const synced = everything(again);
+    files.crash();
+    const third = await open(files);
+    expect(everything(third)).toEqual(synced);
+    await third.close();
   });
 });
 
