@@ -35,7 +35,7 @@ export class MemoryFiles implements StoreFiles {
   private readonly unsyncedEntries = new Set<string>();
   /** Resolves each fsync only when the test says so (to see who waits for it). */
   holdSyncs = false;
-  private readonly heldSyncs: (() => void)[] = [];
+  private readonly heldSyncs: { release: () => void; fail: (fault: Fault) => void }[] = [];
   writes = 0;
   syncs = 0;
   /** Bumped by each crash: the handles of a crashed process reach the disk no more. */
@@ -109,9 +109,12 @@ export class MemoryFiles implements StoreFiles {
           done();
           return Promise.resolve();
         }
-        return new Promise((resolve) => this.heldSyncs.push(() => {
-          done();
-          resolve();
+        return new Promise((resolve, reject) => this.heldSyncs.push({
+          release: () => {
+            done();
+            resolve();
+          },
+          fail: (fault) => reject(errno(fault)),
         }));
       },
       close: () => Promise.resolve(),
@@ -120,7 +123,12 @@ export class MemoryFiles implements StoreFiles {
 
   /** Lets every fsync held so far complete. */
   releaseSyncs(): void {
-    for (const release of this.heldSyncs.splice(0)) release();
+    for (const held of this.heldSyncs.splice(0)) held.release();
+  }
+
+  /** Makes every fsync held so far fail with `fault`. */
+  failHeldSyncs(fault: Fault): void {
+    for (const held of this.heldSyncs.splice(0)) held.fail(fault);
   }
 
   async writeAtomically(file: string, chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
