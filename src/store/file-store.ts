@@ -350,13 +350,9 @@ export class FileStore implements Store {
     await this.files.syncDirectory(this.directory);
   }
 
-  private dormantScopes(): DurableScope[] {
-    return [...this.dormant].map(([name, entries]) => ({
-      name,
-      entries: () => entries,
-      restore: () => undefined,
-      attach: () => undefined,
-    }));
+  /** The entries of scopes not added yet, as a snapshot takes them: by name, as they were restored. */
+  private dormantScopes(): Pick<DurableScope, "name" | "entries">[] {
+    return [...this.dormant].map(([name, entries]) => ({ name, entries: () => entries }));
   }
 
   private async release(): Promise<void> {
