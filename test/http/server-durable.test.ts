@@ -4,7 +4,7 @@
 // the handler given instead.
 
 import type * as fs from "node:fs";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -68,6 +68,17 @@ describe("startServer with a data directory", () => {
       next_after: null,
     });
     expect(await (await fetch(`${second.url}/accounts/bob/history`)).text()).toBe(history);
+  });
+
+  it("when the journal ends in a torn write, starts with what was whole (the log says what was cut)", async () => {
+    const first = await start();
+    expect((await post(`${first.url}/accounts`, { name: "alice", initial_balance: 5 })).status).toBe(201);
+    await first.app.close();
+    // After the snapshot, the segment begun for what follows it: a record torn in it.
+    const segment = readdirSync(directory).find((name) => name.endsWith(".log")) as string;
+    appendFileSync(join(directory, segment), Buffer.from([48, 0, 0, 0, 1, 2, 3]));
+    const second = await start();
+    expect(await (await fetch(`${second.url}/accounts/alice`)).json()).toEqual({ name: "alice", balance: 5 });
   });
 
   it("when another server keeps the directory, a second is refused, naming the lock file", async () => {
