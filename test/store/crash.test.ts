@@ -14,7 +14,7 @@ import { Client, killBanks, startBank, stopBank, type Answer, type BankServer } 
 import { problemsOf, readState, seededRandom, Workload, type Operation } from "./crash-model.js";
 
 const SEED = Number(process.env.CRASH_SEED ?? 20_251_201);
-const CYCLES = 12;
+const CYCLES = 10;
 /** Requests in flight at once. */
 const WORKERS = 6;
 /** Accounts opened before the load (the load opens a few more). */
