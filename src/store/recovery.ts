@@ -55,6 +55,14 @@ export async function recover(files: StoreFiles, directory: string, ledger: Ledg
   let lastEnd = 0;
   const kept: Named[] = [];
   for (const [index, segment] of segments.entries()) {
+    // A segment whose records all come before the state recovered so far (the next one begins at
+    // or before the record after it) holds nothing to replay: a snapshot covers it. It is not read,
+    // for a power cut may have undone its removal and left its tail torn; the next snapshot removes it.
+    const following = segments[index + 1];
+    if (following !== undefined && following.sequence <= sequence + 1) {
+      kept.push(segment);
+      continue;
+    }
     const file = path.join(directory, segment.name);
     const last = index === segments.length - 1;
     const replayed = await replaySegment(files, file, segment, last, sequence, ledger, restore);

@@ -1,7 +1,8 @@
 // Faults at the file layer, each with its expected outcome: a disk that fills part-way through a big
 // batch's write, a directory fsync that fails when a new segment is made, a crash between a
-// snapshot and the removal of what it covers, damage in a segment that is not the last, and damage
-// in the last segment with whole records after it (refused, not cut).
+// snapshot and the removal of what it covers, a covered segment brought back torn, damage in a
+// segment that is not the last, and damage in the last segment with whole records after it
+// (refused, not cut).
 
 import { describe, expect, it } from "vitest";
 import { Bank, type TransferInstruction } from "../../src/index.js";
@@ -174,6 +175,58 @@ describe("a crash between a snapshot and the removal of the segments it covers",
     const third = await open(files);
     expect(everything(third)).toEqual(synced);
     await third.close();
+  });
+});
+
+/** Files whose removals of segments a power cut undoes: `bringBack` puts each removed segment back, torn. */
+class LostRemovals extends MemoryFiles {
+  private readonly removed = new Map<string, { bytes: Uint8Array; synced: number }>();
+
+  override async remove(file: string): Promise<void> {
+    const memory = this.files.get(file);
+    if (memory !== undefined && file.endsWith(".log")) this.removed.set(file, { bytes: memory.bytes.slice(0, memory.length), synced: memory.synced });
+    return super.remove(file);
+  }
+
+  get removedCount(): number {
+    return this.removed.size;
+  }
+
+  /** Each removed segment is back with what its fsyncs made durable and `tornBytes` of what followed. */
+  bringBack(tornBytes: number): void {
+    for (const [file, { bytes, synced }] of this.removed) {
+      const length = Math.min(bytes.length, synced + tornBytes);
+      this.files.set(file, { bytes: bytes.slice(0, length), length, synced: length });
+    }
+    this.removed.clear();
+  }
+}
+
+describe("a segment a snapshot covers, brought back torn by a power cut", () => {
+  it("when its removal was lost and its tail torn mid-group, the bank starts from the snapshot without reading it", async () => {
+    const files = new LostRemovals();
+    const bank = await open(files, { snapshotBytesMin: 2_000 });
+    bank.createAccount("alice", 1_000);
+    bank.createAccount("bob");
+    await bank.sync();
+    // The segment's fsyncs hang: the snapshot holds changes its segment never made durable.
+    files.holdSyncs = true;
+    for (let turn = 0; turn < 200 && files.removedCount === 0; turn++) {
+      bank.transfer("alice", "bob", 1);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(files.removedCount).toBe(1);
+    const snapshotted = everything(bank);
+    files.crash();
+    files.bringBack(30);
+
+    const again = await open(files);
+    expect(everything(again)).toEqual(snapshotted);
+    again.transfer("bob", "alice", 5);
+    await again.sync();
+    const synced = everything(again);
+    files.crash();
+    expect(everything(await open(files))).toEqual(synced);
   });
 });
 
