@@ -196,6 +196,25 @@ describe("recovery of journal segments made by hand", () => {
     expect(bank.listAccounts()).toHaveLength(2);
   });
 
+  it("when a snapshot falls in the middle of a segment, only the records after it are replayed", async () => {
+    const files = new MemoryFiles();
+    const opened: EntryColumns = {
+      count: 2,
+      kind: Uint8Array.from([EntryKind.Opened, EntryKind.Opened]),
+      debitAccount: Uint32Array.from([NONE, NONE]),
+      creditAccount: Uint32Array.from([0, 1]),
+      debitBalanceAfterMinor: Float64Array.from([0, 0]),
+      creditBalanceAfterMinor: Float64Array.from([10_000, 0]),
+    };
+    const state: SnapshotState = {
+      sequence: 3, names: ["alice", "bob"], entryCount: 2, columns: [opened], times: { starts: Uint32Array.from([0]), timesMs: Float64Array.from([T]) }, scopes: [],
+    };
+    await put(files, snapshotName(3), Buffer.concat([...encodeSnapshot(state)]));
+    await put(files, segmentName(1), twoAccounts().moved(EntryKind.Deposit, NONE, 1, 250).commit().bytes());
+    const bank = await open(files);
+    expect(bank.listAccounts().map((account) => [account.name, account.balanceMinor, account.historyLength])).toEqual([["alice", 10_000, 1], ["bob", 250, 2]]);
+  });
+
   it("when a snapshot's name and the sequence number it holds differ, the start is refused", async () => {
     const files = new MemoryFiles();
     const bank = await open(files);
