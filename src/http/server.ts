@@ -129,7 +129,7 @@ export async function startServer(options: ServerOptions): Promise<{ app: BankAp
 }
 
 /** The default answer to a store failure: say why, and stop, so nothing is acknowledged after it. */
-export function exitOnStoreFailure(error: StoreFailedError): never {
+function exitOnStoreFailure(error: StoreFailedError): never {
   process.stderr.write(`fatal: ${error.message}\n`);
   process.exit(1);
 }

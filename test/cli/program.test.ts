@@ -76,6 +76,36 @@ describe("bank serve", () => {
     expect(fakeStart).not.toHaveBeenCalled();
   });
 
+  it("when --data-dir and --fsync are given, the server keeps the bank there with that policy", async () => {
+    const fakeStart = vi.fn(async () => ({ app: { close: async () => undefined, log: { info: () => undefined } } as unknown as BankApp, url: "" }));
+    const signals = new EventEmitter();
+    const { program } = programFor({ env: { DATA_DIR: "/elsewhere", FSYNC: "always" }, signals, startServer: fakeStart });
+    const running = program.parseAsync(["serve", "--data-dir", "./data", "--fsync", "100ms"], { from: "user" });
+    await vi.waitFor(() => expect(fakeStart).toHaveBeenCalledWith({
+      host: "127.0.0.1", port: 8000, logLevel: "info", dataDir: "./data", fsync: { intervalMs: 100 },
+    }));
+    signals.emit("SIGTERM");
+    await running;
+  });
+
+  it("when --fsync is not a policy, fails with one clear line before starting anything", async () => {
+    const fakeStart = vi.fn();
+    const { program, errors } = programFor({ env: {}, startServer: fakeStart });
+    await expect(program.parseAsync(["serve", "--fsync", "sometimes"], { from: "user" })).rejects.toThrow();
+    expect(errors.join("")).toBe(
+      `error: option '--fsync <policy>' argument 'sometimes' is invalid. FSYNC must be "always" or an interval such as "100ms", not 'sometimes'\n`,
+    );
+    expect(fakeStart).not.toHaveBeenCalled();
+  });
+
+  it("when FSYNC is not a policy, fails with one line", async () => {
+    const fakeStart = vi.fn();
+    const { program, errors } = programFor({ env: { FSYNC: "1s" }, startServer: fakeStart });
+    await expect(program.parseAsync(["serve"], { from: "user" })).rejects.toThrow();
+    expect(errors.join("")).toBe(`error: FSYNC must be "always" or an interval such as "100ms", not '1s'\n`);
+    expect(fakeStart).not.toHaveBeenCalled();
+  });
+
   it("when the server cannot start, fails with one line naming the cause", async () => {
     const fakeStart = vi.fn(async () => {
       throw new Error("listen EADDRINUSE: address already in use 127.0.0.1:8000");

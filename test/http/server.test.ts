@@ -3,16 +3,14 @@
 
 import { EventEmitter } from "node:events";
 import { Writable } from "node:stream";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { StoreFailedError } from "../../src/store/errors.js";
+import { afterEach, describe, expect, it } from "vitest";
 import { Bank } from "../../src/index.js";
 import { buildApp, type BankApp } from "../../src/http/app.js";
 import {
   closeOnSignals,
+  parseFsync,
   parseLogLevel,
   parsePort,
-  exitOnStoreFailure,
-  parseFsync,
   resolveServerOptions,
   startServer,
 } from "../../src/http/server.js";
@@ -40,43 +38,47 @@ describe("resolveServerOptions", () => {
     expect(options).toMatchObject({ host: "::1", port: 0 });
   });
 
+  it("when DATA_DIR and FSYNC are set, keeps the bank there with that policy", () => {
+    expect(resolveServerOptions({ DATA_DIR: "/var/bank", FSYNC: "100ms" })).toEqual({
+      host: "127.0.0.1",
+      port: 8000,
+      logLevel: "info",
+      dataDir: "/var/bank",
+      fsync: { intervalMs: 100 },
+    });
+    expect(resolveServerOptions({ DATA_DIR: "/var/bank", FSYNC: "always" })).toMatchObject({ fsync: "always" });
+  });
+
+  it("when DATA_DIR or FSYNC is empty, the bank is in memory and the policy the default", () => {
+    expect(resolveServerOptions({ DATA_DIR: "", FSYNC: "" })).toEqual({ host: "127.0.0.1", port: 8000, logLevel: "info" });
+  });
+
+  it("when --data-dir and --fsync are given, they win over DATA_DIR and FSYNC, a bad FSYNC included", () => {
+    const options = resolveServerOptions({ DATA_DIR: "/var/bank", FSYNC: "sometimes" }, { dataDir: "./here", fsync: "always" });
+    expect(options).toMatchObject({ dataDir: "./here", fsync: "always" });
+  });
+
+  it("when FSYNC is not a policy, says so in one line", () => {
+    expect(() => resolveServerOptions({ FSYNC: "sometimes" })).toThrow(`FSYNC must be "always" or an interval such as "100ms", not 'sometimes'`);
+  });
+
   it("when PORT or LOG_LEVEL is not valid, says so clearly", () => {
     expect(() => resolveServerOptions({ PORT: "eighty" })).toThrow("Port must be an integer from 0 to 65535, not 'eighty'");
     expect(() => resolveServerOptions({ LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL must be one of fatal, .*, not 'loud'/);
   });
 });
 
-describe("a store failure under the server", () => {
-  it("when the journal cannot be written, the process says why on stderr and exits with status 1", () => {
-    const exit = vi.spyOn(process, "exit").mockImplementation((() => undefined) as never);
-    const written: string[] = [];
-    const write = vi.spyOn(process.stderr, "write").mockImplementation((text) => written.push(String(text)) > 0);
-    let codes: unknown[] = [];
-    try {
-      exitOnStoreFailure(new StoreFailedError(new Error("ENOSPC: no space left on device")));
-      codes = exit.mock.calls.map(([code]) => code);
-    } finally {
-      exit.mockRestore();
-      write.mockRestore();
-    }
-    expect(codes).toEqual([1]);
-    expect(written).toEqual(["fatal: The journal could not be written (ENOSPC: no space left on device); the bank stopped taking changes\n"]);
-  });
-});
-
-describe("durable mode's options", () => {
-  it("when DATA_DIR and FSYNC are set, they are read, and the flags win over them", () => {
-    expect(resolveServerOptions({ DATA_DIR: "/var/bank", FSYNC: "50ms" })).toMatchObject({ dataDir: "/var/bank", fsync: { intervalMs: 50 } });
-    expect(resolveServerOptions({ DATA_DIR: "/var/bank", FSYNC: "50ms" }, { dataDir: "./here", fsync: "always" })).toMatchObject({ dataDir: "./here", fsync: "always" });
-    expect(resolveServerOptions({ DATA_DIR: "" })).not.toHaveProperty("dataDir");
+describe("parseFsync", () => {
+  it("accepts always", () => {
+    expect(parseFsync("always")).toBe("always");
   });
 
-  it.each([["always", "always"], ["1ms", { intervalMs: 1 }], ["250ms", { intervalMs: 250 }]])("when the policy is %s, it is parsed", (text, policy) => {
-    expect(parseFsync(text)).toEqual(policy);
+  it.each([["1ms", 1], ["100ms", 100], ["999999ms", 999_999]])("accepts the interval %s", (text, intervalMs) => {
+    expect(parseFsync(text)).toEqual({ intervalMs });
   });
 
-  it.each(["", "never", "0ms", "100", "1.5ms", "100 ms", "1000000ms"])("when the policy is '%s', it is refused in one line", (text) => {
-    expect(() => parseFsync(text)).toThrow(`FSYNC must be "always" or an interval such as "100ms", not '${text}'`);
+  it.each(["", "0ms", "100", "100 ms", "1s", "1.5ms", "-5ms", "1000000ms", "Always", "never"])("refuses %j in one line", (text) => {
+    expect(() => parseFsync(text)).toThrow(new Error(`FSYNC must be "always" or an interval such as "100ms", not '${text}'`));
   });
 });
 

@@ -129,6 +129,21 @@ describe("a durable bank that crashes", () => {
     await again.close();
   });
 
+  it("when a bank was opened and closed without a change, what the next bank syncs into its segment survives a crash", async () => {
+    const files = new MemoryFiles();
+    // The first bank makes the segment and writes nothing into it, so it never syncs the directory.
+    await (await open(files)).close();
+    const bank = await open(files);
+    bank.createAccount("alice", 100);
+    bank.deposit("alice", 5);
+    await bank.sync();
+    const synced = everything(bank);
+    files.crash();
+    const again = await open(files);
+    expect(everything(again)).toEqual(synced);
+    await again.close();
+  });
+
   it("when the last write is torn at any byte, the bank opens as it was before that write, and says what it cut", async () => {
     const base = new MemoryFiles();
     const bank = await open(base);

@@ -1,125 +1,173 @@
-// The real file layer, on a temporary directory: appends and their fsync, whole-or-nothing writes,
-// truncation, listing and removal, and the directory's lock (taken, refused, and taken over from
-// a process that is gone). A whole durable bank on it, opened, changed, closed and opened again.
+// The real file layer, nodeFiles, against a temporary directory: appends (short writes included),
+// fsyncs and their failure, atomic writes, truncation, and the lock: taken, refused while its holder
+// lives (another user's process too), taken over from a dead one, and lost to a racing process.
 
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import type * as fs from "node:fs";
+import type * as fsPromises from "node:fs/promises";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { openBank } from "../../src/index.js";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DataDirectoryLockedError, nodeFiles } from "../../src/store/files.js";
 
-let directory = "";
+/** Faults the mocked node:fs functions below inject when asked. */
+const faults = vi.hoisted(() => ({
+  /** Each writeSync writes at most this many bytes (a short write), when set. */
+  writeBytesMax: null as number | null,
+  fdatasync: null as string | null,
+  /** After the next rm of this file, another process creates it at once. */
+  recreateAfterRm: null as string | null,
+}));
 
-beforeEach(() => {
-  directory = mkdtempSync(path.join(tmpdir(), "bank-files-"));
+vi.mock("node:fs", async (importOriginal) => {
+  const actual = await importOriginal<typeof fs>();
+  return {
+    ...actual,
+    writeSync(fd: number, buffer: Uint8Array, offset: number, length: number) {
+      return actual.writeSync(fd, buffer, offset, Math.min(length, faults.writeBytesMax ?? length));
+    },
+    fdatasync(fd: number, callback: (error: NodeJS.ErrnoException | null) => void) {
+      if (faults.fdatasync === null) return actual.fdatasync(fd, callback);
+      const error: NodeJS.ErrnoException = new Error(`${faults.fdatasync}: i/o error, fdatasync`);
+      error.code = faults.fdatasync;
+      faults.fdatasync = null;
+      process.nextTick(callback, error);
+    },
+  };
 });
 
+vi.mock("node:fs/promises", async (importOriginal) => {
+  const actual = await importOriginal<typeof fsPromises>();
+  return {
+    ...actual,
+    async rm(file: string, options: Parameters<typeof actual.rm>[1]) {
+      await actual.rm(file, options);
+      if (faults.recreateAfterRm === file) {
+        faults.recreateAfterRm = null;
+        await actual.writeFile(file, "4242\n");
+      }
+    },
+  };
+});
+
+let directory = "";
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), "bank-files-"));
+});
 afterEach(() => {
+  faults.writeBytesMax = null;
+  faults.fdatasync = null;
+  faults.recreateAfterRm = null;
+  vi.restoreAllMocks();
   rmSync(directory, { recursive: true, force: true });
 });
 
 describe("nodeFiles", () => {
-  it("when a file is appended to, synced, truncated, listed and removed, each does what it says", async () => {
-    const file = path.join(directory, "a.log");
+  it("makes directories, lists, reads, truncates and removes files", async () => {
+    const nested = join(directory, "a", "b");
+    await nodeFiles.makeDirectory(nested);
+    writeFileSync(join(nested, "one"), "hello world");
+    expect(await nodeFiles.list(nested)).toEqual(["one"]);
+    await nodeFiles.truncate(join(nested, "one"), 5);
+    expect(Buffer.from(await nodeFiles.read(join(nested, "one"))).toString()).toBe("hello");
+    await nodeFiles.remove(join(nested, "one"));
+    await nodeFiles.remove(join(nested, "missing"));
+    expect(await nodeFiles.list(nested)).toEqual([]);
+  });
+
+  it("appends to a file, counting what it held before, even when the system writes less than asked", async () => {
+    const file = join(directory, "journal");
+    writeFileSync(file, "abc");
     const appended = nodeFiles.openAppend(file);
-    expect(appended.size).toBe(0);
-    appended.write(Buffer.from("hello "));
-    appended.write(Buffer.from("world"));
+    expect(appended.size).toBe(3);
+    faults.writeBytesMax = 2;
+    appended.write(Buffer.from("defgh"));
     await appended.sync();
-    expect(appended.size).toBe(11);
     await appended.close();
-    expect(Buffer.from(await nodeFiles.read(file)).toString()).toBe("hello world");
-    expect(nodeFiles.openAppend(file).size).toBe(11);
-    await nodeFiles.truncate(file, 5);
-    expect(readFileSync(file, "utf8")).toBe("hello");
-    await nodeFiles.makeDirectory(path.join(directory, "sub", "deeper"));
-    expect((await nodeFiles.list(directory)).sort()).toEqual(["a.log", "sub"]);
-    await nodeFiles.remove(file);
-    await nodeFiles.remove(file);
-    expect(await nodeFiles.list(directory)).toEqual(["sub"]);
+    expect(readFileSync(file, "utf8")).toBe("abcdefgh");
+    expect(nodeFiles.openAppend(join(directory, "new")).size).toBe(0);
   });
 
-  it("when a file is written atomically, it appears whole under its name and no temporary is left", async () => {
-    const file = path.join(directory, "snapshot.snap");
-    async function* chunks() {
-      yield Buffer.from("one,");
-      yield Buffer.from("two");
-    }
-    await nodeFiles.writeAtomically(file, chunks());
-    expect(readFileSync(file, "utf8")).toBe("one,two");
-    await nodeFiles.writeAtomically(file, [Buffer.from("three")]);
-    expect(readFileSync(file, "utf8")).toBe("three");
-    expect(await nodeFiles.list(directory)).toEqual(["snapshot.snap"]);
-  });
-
-  it("when a file cannot be synced, its sync rejects", async () => {
-    const appended = nodeFiles.openAppend(path.join(directory, "b.log"));
+  it("when an fsync fails, its promise rejects with the cause", async () => {
+    const appended = nodeFiles.openAppend(join(directory, "journal"));
+    appended.write(Buffer.from("x"));
+    faults.fdatasync = "EIO";
+    await expect(appended.sync()).rejects.toMatchObject({ code: "EIO" });
     await appended.close();
-    await expect(appended.sync()).rejects.toThrow();
   });
 
-  it("when the lock is held by this live process, a second taker is refused; once released it is free", async () => {
-    const release = await nodeFiles.lock(directory);
-    expect(readFileSync(path.join(directory, "LOCK"), "utf8")).toBe(`${process.pid}\n`);
-    await expect(nodeFiles.lock(directory)).rejects.toBeInstanceOf(DataDirectoryLockedError);
-    await expect(nodeFiles.lock(directory)).rejects.toThrow(`is in use by process ${process.pid}`);
-    await release();
-    const again = await nodeFiles.lock(directory);
-    await again();
+  it("writes a file atomically from sync or async chunks, leaving no temporary file", async () => {
+    const file = join(directory, "snapshot");
+    writeFileSync(file, "old");
+    await nodeFiles.writeAtomically(file, [Buffer.from("new "), Buffer.from("bytes")]);
+    expect(readFileSync(file, "utf8")).toBe("new bytes");
+    await nodeFiles.writeAtomically(file, (async function* () {
+      yield Buffer.from("from ");
+      yield Buffer.from("async");
+    })());
+    expect(readFileSync(file, "utf8")).toBe("from async");
+    expect(readdirSync(directory)).toEqual(["snapshot"]);
+    await nodeFiles.syncDirectory(directory);
   });
 
-  it("when the lock was left by a process that is gone, it is taken over", async () => {
-    // A process that has run and exited: its id is free (or reused by a process we may not signal).
-    const child = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
-    writeFileSync(path.join(directory, "LOCK"), `${child.stdout}\n`);
-    const release = await nodeFiles.lock(directory);
-    expect(readFileSync(path.join(directory, "LOCK"), "utf8")).toBe(`${process.pid}\n`);
-    await release();
-  });
-
-  it("when the directory does not exist, taking its lock fails with the system's error", async () => {
-    await expect(nodeFiles.lock(path.join(directory, "missing"))).rejects.toMatchObject({ code: "ENOENT" });
-  });
-
-  it("when the lock file holds no process id, it is stale and taken over", async () => {
-    writeFileSync(path.join(directory, "LOCK"), "not a pid\n");
-    const release = await nodeFiles.lock(directory);
-    await release();
+  it("when the chunks fail part-way, the file is untouched", async () => {
+    const file = join(directory, "snapshot");
+    writeFileSync(file, "old");
+    const failing = (function* () {
+      yield Buffer.from("half");
+      throw new Error("the state could not be read");
+    })();
+    await expect(nodeFiles.writeAtomically(file, failing)).rejects.toThrow("the state could not be read");
+    expect(readFileSync(file, "utf8")).toBe("old");
   });
 });
 
-describe("a durable bank on real files", () => {
-  it("when opened, changed, closed and opened again, everything is back, and a second opener is refused meanwhile", async () => {
-    const bank = await openBank({ dataDir: directory, clock: () => 1_700_000_000_000 });
-    bank.createAccount("alice", 50);
-    bank.createAccount("bob");
-    bank.transfer("alice", "bob", 20, { idempotencyKey: "k" });
-    await bank.sync();
-    await expect(openBank({ dataDir: directory })).rejects.toBeInstanceOf(DataDirectoryLockedError);
-    await bank.close();
-    await bank.close();
-    expect(() => bank.deposit("alice", 1)).toThrow("The bank is closed");
-    const again = await openBank({ dataDir: directory, clock: () => 1_700_000_000_000 });
-    expect(again.listAccounts().map((account) => [account.name, account.balance])).toEqual([["alice", 30], ["bob", 20]]);
-    expect(again.transfer("alice", "bob", 20, { idempotencyKey: "k" }).id).toBe(3);
-    expect(again.getAccount("bob").balance).toBe(20);
-    await again.close();
+describe("nodeFiles.lock", () => {
+  const lockFile = () => join(directory, "LOCK");
+
+  it("when free, takes the lock with this process's pid, and releases it", async () => {
+    const release = await nodeFiles.lock(directory);
+    expect(readFileSync(lockFile(), "utf8")).toBe(`${process.pid}\n`);
+    await release();
+    expect(existsSync(lockFile())).toBe(false);
   });
 
-  it("when its fsync policy is an interval, answers wait for the write and an fsync follows", async () => {
-    const bank = await openBank({ dataDir: directory, fsync: { intervalMs: 5 } });
-    bank.createAccount("alice", 1);
-    await bank.sync();
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    await bank.close();
-    const again = await openBank({ dataDir: directory });
-    expect(again.getAccount("alice").balance).toBe(1);
-    await again.close();
+  it("when a live process holds it (this one included), refuses, naming the process and the lock file", async () => {
+    await nodeFiles.lock(directory);
+    await expect(nodeFiles.lock(directory)).rejects.toThrow(new DataDirectoryLockedError(
+      `Data directory ${directory} is in use by process ${process.pid} (lock file ${lockFile()}); stop that process or choose another directory`,
+    ));
   });
 
-  it("when the fsync interval is not a whole number of milliseconds, opening refuses", async () => {
-    await expect(openBank({ dataDir: directory, fsync: { intervalMs: 0.5 } })).rejects.toThrow(RangeError);
+  it("when the holder is another user's process (EPERM), it is alive: refused", async () => {
+    writeFileSync(lockFile(), "4242\n");
+    vi.spyOn(process, "kill").mockImplementation(() => {
+      throw Object.assign(new Error("kill EPERM"), { code: "EPERM" });
+    });
+    await expect(nodeFiles.lock(directory)).rejects.toThrow(/in use by process 4242/);
+  });
+
+  it.each([["a dead process's pid", "4242\n"], ["no pid at all", "garbage"]])("when the lock file holds %s, takes it over", async (_case, content) => {
+    writeFileSync(lockFile(), content);
+    vi.spyOn(process, "kill").mockImplementation(() => {
+      throw Object.assign(new Error("kill ESRCH"), { code: "ESRCH" });
+    });
+    await nodeFiles.lock(directory);
+    expect(readFileSync(lockFile(), "utf8")).toBe(`${process.pid}\n`);
+  });
+
+  it("when another process takes a stale lock first, refuses, saying it was locked just now", async () => {
+    writeFileSync(lockFile(), "4242\n");
+    vi.spyOn(process, "kill").mockImplementation(() => {
+      throw Object.assign(new Error("kill ESRCH"), { code: "ESRCH" });
+    });
+    faults.recreateAfterRm = lockFile();
+    await expect(nodeFiles.lock(directory)).rejects.toThrow(new DataDirectoryLockedError(
+      `Data directory ${directory} was locked by another process just now (lock file ${lockFile()})`,
+    ));
+  });
+
+  it("when the directory does not exist, the system's error is passed on", async () => {
+    await expect(nodeFiles.lock(join(directory, "missing"))).rejects.toMatchObject({ code: "ENOENT" });
   });
 });
