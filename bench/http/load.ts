@@ -2,7 +2,7 @@
 // its figures: responses by class, rate, latency percentiles and the CPU each process used.
 
 import autocannon from "autocannon";
-import { machineBusySeconds } from "./http-cpu.js";
+import { machineBusySeconds } from "./cpu.js";
 
 const SAMPLE_INTERVAL_MS = 100;
 

@@ -2,10 +2,10 @@
 // and the "## HTTP" section of docs/BENCHMARKS.md, whose marked region it alone rewrites.
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import type { LoadResult } from "./http-load.js";
-import type { Scenario } from "./http-scenarios.js";
-import { machine } from "./report.js";
-import { formatCount, median } from "./table.js";
+import type { LoadResult } from "./load.js";
+import type { Scenario } from "./scenarios.js";
+import { machine } from "../transfers/report.js";
+import { formatCount, median } from "../transfers/table.js";
 
 export const SEED_TRANSFERS_PER_SECOND = 2_700;
 export const TARGET_TRANSFERS_PER_SECOND = 16_000;

@@ -2,9 +2,9 @@
 // run that the server applied exactly what was answered 2xx, to the cent.
 
 import type autocannon from "autocannon";
-import { BATCH_SIZE, prepareBatch } from "./http-batch.js";
-import { balanceCents, openAccounts, PROBE_ACCOUNT, probeTransactionId } from "./http-client.js";
-import type { LoadResult } from "./http-load.js";
+import { BATCH_SIZE, prepareBatch } from "./batch.js";
+import { balanceCents, openAccounts, PROBE_ACCOUNT, probeTransactionId } from "./client.js";
+import type { LoadResult } from "./load.js";
 
 export type ScenarioKey = "balance" | "deposit" | "transfer" | "batch";
 

@@ -27,8 +27,8 @@ const SEED_PER_SECOND_LOW = 400_000;
 const SEED_PER_SECOND_HIGH = 450_000;
 const SEED_BYTES_PER_TRANSFER = 272;
 
-// Relative to the compiled file, dist-bench/transfers.js, so that any working directory will do.
-const DOCS_DIRECTORY = fileURLToPath(new URL("../docs/", import.meta.url));
+// Relative to the compiled file, dist-bench/transfers/main.js, so that any working directory will do.
+const DOCS_DIRECTORY = fileURLToPath(new URL("../../docs/", import.meta.url));
 
 const SCENARIOS: readonly Scenario[] = ["valid", "mix"];
 
@@ -132,7 +132,7 @@ function verdict(label: string, rows: readonly Row[], target: number): string {
 
 /** The command as typed, and the node command it came down to. */
 function commandLine(argv: readonly string[]): string {
-  const node = ["node --expose-gc dist-bench/transfers.js", ...argv].join(" ");
+  const node = ["node --expose-gc dist-bench/transfers/main.js", ...argv].join(" ");
   const script = process.env["npm_lifecycle_event"];
   if (script !== "bench" && script !== "bench:full") return `\`${node}\``;
   return `\`npm run ${script}\` (which builds the package and bench/, then runs \`${node}\`)`;

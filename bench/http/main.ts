@@ -3,18 +3,18 @@
 
 import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { HttpCheckError } from "./http-client.js";
-import { runLoad, type LoadResult } from "./http-load.js";
+import { HttpCheckError } from "./client.js";
+import { runLoad, type LoadResult } from "./load.js";
 import {
   markdownTable,
   regionBody,
   verdict,
   writeHttpRegion,
   type ScenarioReport,
-} from "./http-report.js";
-import { SCENARIOS, type Prepared, type Scenario, type ScenarioKey } from "./http-scenarios.js";
-import { startChildServer, type ChildServer } from "./http-server.js";
-import { formatCount } from "./table.js";
+} from "./report.js";
+import { SCENARIOS, type Prepared, type Scenario, type ScenarioKey } from "./scenarios.js";
+import { startChildServer, type ChildServer } from "./server.js";
+import { formatCount } from "../transfers/table.js";
 
 const SINGLE_CONNECTIONS = 32;
 const DEFAULT_BATCH_CONNECTIONS = [2, 4, 8];
@@ -26,8 +26,8 @@ const TIME_BOUND_FACTOR = 2;
 // After a run ended by time, a request cut off in flight may still be applied; wait it out.
 const SETTLE_MS = 300;
 
-// Relative to the compiled file, dist-bench/http.js, so that any working directory will do.
-const BENCHMARKS_MD = fileURLToPath(new URL("../docs/BENCHMARKS.md", import.meta.url));
+// Relative to the compiled file, dist-bench/http/main.js, so that any working directory will do.
+const BENCHMARKS_MD = fileURLToPath(new URL("../../docs/BENCHMARKS.md", import.meta.url));
 
 class UsageError extends Error {
   override readonly name = "UsageError";
@@ -181,15 +181,15 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
 
 function commandLine(argv: readonly string[]): string {
   if (process.env.npm_lifecycle_event === "bench:http" && argv.length === 0) {
-    return "`npm run bench:http` (which builds the package and bench/, then runs `node dist-bench/http.js`)";
+    return "`npm run bench:http` (which builds the package and bench/, then runs `node dist-bench/http/main.js`)";
   }
-  return `\`node dist-bench/http.js${argv.map((argument) => ` ${argument}`).join("")}\` (after \`npm run build && tsc -p bench/tsconfig.json\`)`;
+  return `\`node dist-bench/http/main.js${argv.map((argument) => ` ${argument}`).join("")}\` (after \`npm run build && tsc -p bench/tsconfig.json\`)`;
 }
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const options = parseOptions(argv);
-  // Ctrl-C: exit at once; the exit handler of http-server.ts kills the server.
+  // Ctrl-C: exit at once; the exit handler of server.ts kills the server.
   process.once("SIGINT", () => process.exit(130));
   const loadBefore = os.loadavg()[0] ?? Number.NaN;
   const reports: ScenarioReport[] = [];

@@ -4,12 +4,12 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
-import { processCpuSeconds } from "./http-cpu.js";
+import { processCpuSeconds } from "./cpu.js";
 
 export const HOST = "127.0.0.1";
 
-// Relative to the compiled file, dist-bench/http-server.js, so that any working directory will do.
-const CLI_MAIN = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+// Relative to the compiled file, dist-bench/http/server.js, so that any working directory will do.
+const CLI_MAIN = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 const READY_TIMEOUT_MS = 20_000;
 const READY_POLL_MS = 50;
 // SIGTERM lets the server close gracefully (and write a CPU profile if asked to); past this, SIGKILL.
