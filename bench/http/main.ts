@@ -1,89 +1,49 @@
 // The HTTP load benchmark (`npm run bench:http`): the real server in a child process, autocannon
 // against it on 127.0.0.1, exact checks after every run, a Markdown table on stdout and in docs/.
 
-import os from "node:os";
-import { fileURLToPath } from "node:url";
+import { formatCount } from "../common/format.js";
+import { loadAverage } from "../common/machine.js";
+import { flag, list, oneOf, parseCommandLine, positiveInteger, text, UsageError, valued, type Values } from "../common/options.js";
+import { BENCHMARKS_MD, writeRegions } from "../common/regions.js";
 import { HttpCheckError } from "./client.js";
 import { runLoad, type LoadResult } from "./load.js";
-import {
-  markdownTable,
-  regionBody,
-  verdict,
-  writeHttpRegion,
-  type ScenarioReport,
-} from "./report.js";
-import { SCENARIOS, type Prepared, type Scenario, type ScenarioKey } from "./scenarios.js";
+import { methodBody, resultsBody, resultsTable, SECTION, verdict, type ScenarioReport } from "./report.js";
+import { SCENARIOS, type Prepared, type Scenario } from "./scenarios.js";
 import { startChildServer, type ChildServer } from "./server.js";
-import { formatCount } from "../transfers/table.js";
 
 const SINGLE_CONNECTIONS = 32;
-const DEFAULT_BATCH_CONNECTIONS = [2, 4, 8];
-const DEFAULT_RUNS = 3;
-const DEFAULT_DURATION_SECONDS = 10;
-const DEFAULT_WARM_UP_SECONDS = 3;
 // A measured run ends by count after about its duration; the time bound, twice that, is the net.
 const TIME_BOUND_FACTOR = 2;
 // After a run ended by time, a request cut off in flight may still be applied; wait it out.
 const SETTLE_MS = 300;
 
-// Relative to the compiled file, dist-bench/http/main.js, so that any working directory will do.
-const BENCHMARKS_MD = fileURLToPath(new URL("../../docs/BENCHMARKS.md", import.meta.url));
+const SCENARIO_KEYS = SCENARIOS.map((scenario) => scenario.key);
 
-class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+const COMMAND = {
+  usage: "npm run bench:http -- [options]   (or node dist-bench/http/main.js [options])",
+  summary:
+    "The HTTP load benchmark: the real server (bank serve) in a child process on 127.0.0.1, loaded\n" +
+    "scenario by scenario with autocannon, its state checked to the cent after every run. Prints a\n" +
+    "Markdown table; a run of every scenario also writes docs/BENCHMARKS.md.",
+  quick: "short runs (1 s warm-up, 1 run of 2 s, the batch at 4 connections); never writes docs/",
+  options: {
+    only: valued("LIST", "scenarios to run, comma-separated", list(oneOf(SCENARIO_KEYS)), SCENARIO_KEYS),
+    runs: valued("N", "measured runs per scenario", positiveInteger, 3, 1),
+    duration: valued("S", "seconds per measured run", positiveInteger, 10, 2),
+    warmUp: valued("S", "seconds of each warm-up run", positiveInteger, 3, 1),
+    batchConnections: valued(
+      "LIST",
+      "connection counts the batch tries in short trials; the fastest is kept",
+      list(positiveInteger),
+      [2, 4, 8] as readonly number[],
+      [4],
+    ),
+    noWrite: flag("print the table only; do not write docs/, which a run writes only when every scenario ran", true),
+    profile: valued<string | undefined>("DIR", "write the server's CPU profiles (node --cpu-prof) into DIR", text, undefined),
+  },
+};
 
-interface Options {
-  readonly runs: number;
-  readonly durationSeconds: number;
-  readonly warmUpSeconds: number;
-  readonly only: readonly ScenarioKey[];
-  readonly batchConnections: readonly number[];
-  /** Whether to rewrite docs/BENCHMARKS.md: by default only after a run of every scenario. */
-  readonly write: boolean;
-  /** Node options for the server, e.g. ["--cpu-prof", "--cpu-prof-dir=prof"]. */
-  readonly serverNodeArguments: readonly string[];
-}
-
-const USAGE =
-  "options: --runs N, --duration S, --warm-up S, --only balance,deposit,transfer,batch, " +
-  "--batch-connections 2,4,8, --no-write, --profile DIRECTORY (writes the server's CPU profiles there)";
-
-function parseOptions(argv: readonly string[]): Options {
-  let runs = DEFAULT_RUNS;
-  let durationSeconds = DEFAULT_DURATION_SECONDS;
-  let warmUpSeconds = DEFAULT_WARM_UP_SECONDS;
-  let only: ScenarioKey[] = SCENARIOS.map((scenario) => scenario.key);
-  let batchConnections = DEFAULT_BATCH_CONNECTIONS;
-  let write: boolean | undefined;
-  let serverNodeArguments: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i];
-    const value = () => argv[++i] ?? "";
-    if (argument === "--runs") runs = positive(value());
-    else if (argument === "--duration") durationSeconds = positive(value());
-    else if (argument === "--warm-up") warmUpSeconds = positive(value());
-    else if (argument === "--only") only = value().split(",").map(scenarioKey);
-    else if (argument === "--batch-connections") batchConnections = value().split(",").map(positive);
-    else if (argument === "--no-write") write = false;
-    else if (argument === "--profile") serverNodeArguments = ["--cpu-prof", `--cpu-prof-dir=${value()}`];
-    else throw new UsageError(`unknown argument ${String(argument)}; ${USAGE}`);
-  }
-  write ??= only.length === SCENARIOS.length;
-  return { runs, durationSeconds, warmUpSeconds, only, batchConnections, write, serverNodeArguments };
-}
-
-function positive(text: string): number {
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 1) throw new UsageError(`expected a positive integer, not '${text}'`);
-  return value;
-}
-
-function scenarioKey(text: string): ScenarioKey {
-  const scenario = SCENARIOS.find((candidate) => candidate.key === text);
-  if (scenario === undefined) throw new UsageError(`unknown scenario '${text}'; ${USAGE}`);
-  return scenario.key;
-}
+type Options = Values<typeof COMMAND.options>;
 
 /** Runs one bounded load with the scenario's checks around it, and logs it on stderr. */
 async function checkedRun(
@@ -125,13 +85,14 @@ function plannedCount(requestsPerSecond: number, seconds: number, connections: n
 }
 
 async function runScenario(scenario: Scenario, options: Options): Promise<ScenarioReport> {
+  const serverNodeArguments = options.profile === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.profile}`];
   console.error(`${scenario.title}`);
   const failures: string[] = [];
   const all: LoadResult[] = [];
   const runs: LoadResult[] = [];
   const trials: { connections: number; requestsPerSecond: number }[] = [];
   let connections = scenario.key === "batch" ? (options.batchConnections[0] as number) : SINGLE_CONNECTIONS;
-  const server = await startChildServer(options.serverNodeArguments);
+  const server = await startChildServer(serverNodeArguments);
   try {
     const prepared = await scenario.prepare(server.url);
     const run = async (label: string, conn: number, maxRequests: number, maxSeconds: number) => {
@@ -139,13 +100,13 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
       all.push(result);
       return result;
     };
-    const warmUpCount = (conn: number) => plannedCount(scenario.requestsPerSecondCap, options.warmUpSeconds, conn);
-    let last = await run("warm-up", connections, warmUpCount(connections), options.warmUpSeconds);
-    if (scenario.key === "batch") {
+    const warmUpCount = (conn: number) => plannedCount(scenario.requestsPerSecondCap, options.warmUp, conn);
+    let last = await run("warm-up", connections, warmUpCount(connections), options.warmUp);
+    if (scenario.key === "batch" && options.batchConnections.length > 1) {
       // The batch rate depends on how many batches are in flight: try each count, keep the fastest.
       let best: LoadResult | undefined;
       for (const conn of options.batchConnections) {
-        const trial = await run(`trial, ${conn} connections`, conn, warmUpCount(conn), options.warmUpSeconds);
+        const trial = await run(`trial, ${conn} connections`, conn, warmUpCount(conn), options.warmUp);
         trials.push({ connections: conn, requestsPerSecond: trial.requestsPerSecond });
         if (best === undefined || trial.requestsPerSecond > best.requestsPerSecond) {
           best = trial;
@@ -155,8 +116,8 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
       last = best ?? last;
     }
     for (let index = 1; index <= options.runs; index++) {
-      const count = plannedCount(last.requestsPerSecond, options.durationSeconds, connections);
-      last = await run(`run ${index}/${options.runs}`, connections, count, TIME_BOUND_FACTOR * options.durationSeconds);
+      const count = plannedCount(last.requestsPerSecond, options.duration, connections);
+      last = await run(`run ${index}/${options.runs}`, connections, count, TIME_BOUND_FACTOR * options.duration);
       runs.push(last);
     }
   } catch (error) {
@@ -188,28 +149,32 @@ function commandLine(argv: readonly string[]): string {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const options = parseOptions(argv);
+  const options = parseCommandLine(COMMAND, argv);
+  if (options === null) return;
   // Ctrl-C: exit at once; the exit handler of server.ts kills the server.
   process.once("SIGINT", () => process.exit(130));
-  const loadBefore = os.loadavg()[0] ?? Number.NaN;
+  const loadBefore = loadAverage();
   const reports: ScenarioReport[] = [];
   for (const scenario of SCENARIOS.filter((candidate) => options.only.includes(candidate.key))) {
     reports.push(await runScenario(scenario, options));
   }
-  const loadAfter = os.loadavg()[0] ?? Number.NaN;
-  console.log(`${markdownTable(reports)}\n\n${verdict(reports)}`);
-  if (options.write) {
+  const loadAfter = loadAverage();
+  console.log(`${resultsTable(reports)}\n\n${verdict(reports)}`);
+  const everyScenario = SCENARIOS.every((scenario) => options.only.includes(scenario.key));
+  if (!options.noWrite && everyScenario) {
     const facts = {
       command: commandLine(argv),
       date: new Date().toISOString().slice(0, 10),
       runs: options.runs,
-      durationSeconds: options.durationSeconds,
-      warmUpSeconds: options.warmUpSeconds,
+      durationSeconds: options.duration,
+      warmUpSeconds: options.warmUp,
       loadBefore,
       loadAfter,
     };
-    writeHttpRegion(BENCHMARKS_MD, regionBody(reports, facts));
+    writeRegions(BENCHMARKS_MD, SECTION, { "http-method": methodBody(facts), http: resultsBody(reports, facts) });
     console.error(`Wrote ${BENCHMARKS_MD}`);
+  } else {
+    console.error("docs/ not written (--quick, --only or --no-write)");
   }
   const failures = reports.flatMap((report) => report.failures.map((failure) => `${report.scenario.title}, ${failure}`));
   const errors = reports.reduce((total, report) => total + report.non2xx + report.errors, 0);

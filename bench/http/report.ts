@@ -1,16 +1,25 @@
 // The HTTP benchmark's results as Markdown: the table, the verdict on the targets, how it measures,
-// and the "## HTTP" section of docs/BENCHMARKS.md, whose marked region it alone rewrites.
+// and its section of docs/BENCHMARKS.md ("## HTTP"), whose two marked regions it alone rewrites.
 
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { formatCount, formatFixed, markdownTable, median, type Column } from "../common/format.js";
+import { machine } from "../common/machine.js";
+import type { Section } from "../common/regions.js";
 import type { LoadResult } from "./load.js";
 import type { Scenario } from "./scenarios.js";
-import { machine } from "../transfers/report.js";
-import { formatCount, median } from "../transfers/table.js";
 
 export const SEED_TRANSFERS_PER_SECOND = 2_700;
 export const TARGET_TRANSFERS_PER_SECOND = 16_000;
 export const TARGET_P99_MS = 10;
 export const TARGET_BATCH_TRANSFERS_PER_SECOND = 1_000_000;
+
+/** How it measures (rewritten by every run, so that it stays true to the code), then the results. */
+export const SECTION: Section = {
+  heading: "## HTTP",
+  regions: [
+    { name: "http-method", placeholder: "" },
+    { name: "http", placeholder: "_Not run yet: `npm run bench:http`._" },
+  ],
+};
 
 /** One scenario's measured runs (warm-ups and trials left out) and what went wrong in any run. */
 export interface ScenarioReport {
@@ -37,7 +46,7 @@ export interface Summary {
 }
 
 export function summarize(report: ScenarioReport): Summary {
-  const of = (pick: (run: LoadResult) => number) => (report.runs.length === 0 ? Number.NaN : median(report.runs.map(pick)));
+  const of = (pick: (run: LoadResult) => number) => median(report.runs.map(pick));
   return {
     requestsPerSecond: of((run) => run.requestsPerSecond),
     p50Ms: of((run) => run.p50Ms),
@@ -49,29 +58,40 @@ export function summarize(report: ScenarioReport): Summary {
   };
 }
 
-const count = (value: number) => (Number.isNaN(value) ? "–" : formatCount(value));
-const fixed = (value: number, digits: number) => (Number.isNaN(value) ? "–" : value.toFixed(digits));
+/** A multiple: 6.8 -> "6.8×". */
+const times = (value: number) => (Number.isNaN(value) ? formatFixed(value, 1) : `${formatFixed(value, 1)}×`);
 
-export function markdownTable(reports: readonly ScenarioReport[]): string {
-  const lines = [
-    "| Scenario | Conn. | Req/s | Runs (req/s) | p50 (ms) | p99 (ms) | Transfers/s | vs seed | CPU: server | generator | other | Non-2xx | Errors | Checks |",
-    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
-  ];
-  for (const report of reports) {
+const COLUMNS: readonly Column[] = [
+  { title: "Scenario", align: "left" },
+  ...[
+    "Conn.", "Req/s", "Runs (req/s)", "p50 (ms)", "p99 (ms)", "Transfers/s", "vs seed",
+    "CPU: server", "generator", "other", "Non-2xx", "Errors",
+  ].map((title): Column => ({ title, align: "right" })),
+  { title: "Checks", align: "left" },
+];
+
+export function resultsTable(reports: readonly ScenarioReport[]): string {
+  const rows = reports.map((report) => {
     const summary = summarize(report);
     const moves = report.scenario.transfersPerRequest > 0;
-    lines.push(
-      `| \`${report.scenario.title}\` | ${report.connections} | ${count(summary.requestsPerSecond)} | ` +
-        `${report.runs.map((run) => formatCount(run.requestsPerSecond)).join(" · ") || "–"} | ` +
-        `${fixed(summary.p50Ms, 2)} | ${fixed(summary.p99Ms, 2)} | ` +
-        `${moves ? count(summary.transfersPerSecond) : "–"} | ` +
-        `${moves ? `${fixed(summary.transfersPerSecond / SEED_TRANSFERS_PER_SECOND, 1)}×` : "–"} | ` +
-        `${fixed(summary.serverCores, 2)} | ${fixed(summary.generatorCores, 2)} | ${fixed(summary.otherCores, 2)} | ` +
-        `${formatCount(report.non2xx)} | ${formatCount(report.errors)} | ` +
-        `${report.failures.length === 0 ? "exact" : "**failed**"} |`,
-    );
-  }
-  return lines.join("\n");
+    return [
+      `\`${report.scenario.title}\``,
+      String(report.connections),
+      formatCount(summary.requestsPerSecond),
+      report.runs.map((run) => formatCount(run.requestsPerSecond)).join(" · ") || "–",
+      formatFixed(summary.p50Ms, 2),
+      formatFixed(summary.p99Ms, 2),
+      moves ? formatCount(summary.transfersPerSecond) : "–",
+      moves ? times(summary.transfersPerSecond / SEED_TRANSFERS_PER_SECOND) : "–",
+      formatFixed(summary.serverCores, 2),
+      formatFixed(summary.generatorCores, 2),
+      formatFixed(summary.otherCores, 2),
+      formatCount(report.non2xx),
+      formatCount(report.errors),
+      report.failures.length === 0 ? "exact" : "**failed**",
+    ];
+  });
+  return markdownTable(COLUMNS, rows);
 }
 
 /** One line per target: the figure, and whether it is met. */
@@ -83,21 +103,21 @@ export function verdict(reports: readonly ScenarioReport[]): string {
   if (transfer !== undefined) {
     const summary = summarize(transfer);
     lines.push(
-      `- \`POST /transfers\`, 32 connections: ${count(summary.transfersPerSecond)} transfers/s ` +
+      `- \`POST /transfers\`, 32 connections: ${formatCount(summary.transfersPerSecond)} transfers/s ` +
         `(target ≥ ${formatCount(TARGET_TRANSFERS_PER_SECOND)}: ${met(summary.transfersPerSecond >= TARGET_TRANSFERS_PER_SECOND)}), ` +
-        `${fixed(summary.transfersPerSecond / SEED_TRANSFERS_PER_SECOND, 1)}× the seed's ~${formatCount(SEED_TRANSFERS_PER_SECOND)}/s.`,
+        `${times(summary.transfersPerSecond / SEED_TRANSFERS_PER_SECOND)} the seed's ~${formatCount(SEED_TRANSFERS_PER_SECOND)}/s.`,
     );
   }
   const singles = reports.filter((report) => report.connections === 32 && report.scenario.key !== "batch");
   if (singles.length > 0) {
     const worst = Math.max(...singles.map((report) => summarize(report).p99Ms));
-    lines.push(`- p99 latency, 32 connections: at most ${fixed(worst, 2)} ms (target < ${TARGET_P99_MS} ms: ${met(worst < TARGET_P99_MS)}).`);
+    lines.push(`- p99 latency, 32 connections: at most ${formatFixed(worst, 2)} ms (target < ${TARGET_P99_MS} ms: ${met(worst < TARGET_P99_MS)}).`);
   }
   const batch = find("batch");
   if (batch !== undefined) {
     const transfersPerSecond = summarize(batch).transfersPerSecond;
     lines.push(
-      `- \`POST /transfers/batch\`, ${batch.connections} connections: ${count(transfersPerSecond)} transfers/s ` +
+      `- \`POST /transfers/batch\`, ${batch.connections} connections: ${formatCount(transfersPerSecond)} transfers/s ` +
         `(target ≥ ${formatCount(TARGET_BATCH_TRANSFERS_PER_SECOND)}: ${met(transfersPerSecond >= TARGET_BATCH_TRANSFERS_PER_SECOND)}).`,
     );
     if (batch.trials.length > 0) {
@@ -122,25 +142,24 @@ export interface RunFacts {
   readonly loadAfter: number;
 }
 
-/** The body of the docs region: how it measures, where and when it ran, the table and the verdict. */
-export function regionBody(reports: readonly ScenarioReport[], facts: RunFacts): string {
+/** The body of the results region: where and when it ran, the table and the verdict. */
+export function resultsBody(reports: readonly ScenarioReport[], facts: RunFacts): string {
   const host = machine();
   return `
-${method(facts).trim()}
-
 ### Results
 
 Run on ${facts.date} with ${facts.command}. Machine: ${host.cpu}, ${host.cpuCount} cores,
 ${host.memoryGiB.toFixed(1)} GiB, Node ${host.node}, ${host.platform}.
 Load average (1 min) before the run: ${facts.loadBefore.toFixed(2)}, after: ${facts.loadAfter.toFixed(2)}.
 
-${markdownTable(reports)}
+${resultsTable(reports)}
 
 ${verdict(reports)}
 `;
 }
 
-function method(facts: RunFacts): string {
+/** How the benchmark measures, for the method region. */
+export function methodBody(facts: Pick<RunFacts, "runs" | "durationSeconds" | "warmUpSeconds">): string {
   return `
 \`npm run bench:http\` builds the package and bench/, starts the real server as a child process
 (\`LOG_LEVEL=warn node dist/cli/main.js serve --host 127.0.0.1 --port <free port>\`, so no line is
@@ -192,31 +211,4 @@ keep-alive connections, one request in flight per connection.
 | \`POST /transfers/batch\`, 8,190 per request | ≥ ${formatCount(TARGET_BATCH_TRANSFERS_PER_SECOND)} transfers/s |
 | The seed's FastAPI/uvicorn server, \`POST /transfers\`, same load, this machine | ~${formatCount(SEED_TRANSFERS_PER_SECOND)} transfers/s |
 `;
-}
-
-export const HTTP_HEADING = "## HTTP";
-const REGION_START = "<!-- bench:http:start -->";
-const REGION_END = "<!-- bench:http:end -->";
-
-/**
- * Rewrites the region between the HTTP markers; when they are missing, adds them under the
- * "## HTTP" heading, itself added at the end of the file if missing. The rest is left as it is.
- */
-export function writeHttpRegion(path: string, body: string): void {
-  let text = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
-  const region = `${REGION_START}\n${body.trim()}\n${REGION_END}`;
-  const from = text.indexOf(REGION_START);
-  const to = text.indexOf(REGION_END);
-  if (from !== -1 && to > from) {
-    text = text.slice(0, from) + region + text.slice(to + REGION_END.length);
-  } else {
-    const heading = text.search(/^## HTTP[ \t]*$/m);
-    if (heading === -1) {
-      text = `${text.trimEnd()}\n\n${HTTP_HEADING}\n\n${region}\n`;
-    } else {
-      const at = heading + HTTP_HEADING.length;
-      text = `${text.slice(0, at)}\n\n${region}\n${text.slice(at)}`;
-    }
-  }
-  writeFileSync(path, text);
 }
