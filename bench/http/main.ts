@@ -1,5 +1,6 @@
 // The HTTP load benchmark (`npm run bench:http`): the real server in a child process, autocannon
-// against it on 127.0.0.1, exact checks after every run, a Markdown table on stdout and in docs/.
+// against it on 127.0.0.1, exact checks after every run, bare node:http and minimal
+// Fastify baselines for POST /transfers, and a Markdown table on stdout and in docs/.
 
 import { formatCount } from "../common/format.js";
 import { loadAverage } from "../common/machine.js";
@@ -9,7 +10,7 @@ import { HttpCheckError } from "./client.js";
 import { runLoad, type LoadResult } from "./load.js";
 import { methodBody, resultsBody, resultsTable, SECTION, verdict, type ScenarioReport } from "./report.js";
 import { SCENARIOS, type Prepared, type Scenario } from "./scenarios.js";
-import { startChildServer, type ChildServer } from "./server.js";
+import { startChildServer, type ChildServer, type ServerKind } from "./server.js";
 
 const SINGLE_CONNECTIONS = 32;
 // A measured run ends by count after about its duration; the time bound, twice that, is the net.
@@ -23,12 +24,13 @@ const COMMAND = {
   usage: "npm run bench:http -- [options]   (or node dist-bench/http/main.js [options])",
   summary:
     "The HTTP load benchmark: the real server (bank serve) in a child process on 127.0.0.1, loaded\n" +
-    "scenario by scenario with autocannon, its state checked to the cent after every run. Prints a\n" +
-    "Markdown table; a run of every scenario also writes docs/BENCHMARKS.md.",
+    "scenario by scenario, its state checked to the cent after every run; POST /transfers is also\n" +
+    "compared with a bare node:http server and a minimal Fastify route, run for run. Prints a Markdown\n" +
+    "table; a run of every scenario also writes docs/BENCHMARKS.md.",
   quick: "short runs (1 s warm-up, 1 run of 2 s, the batch at 4 connections); never writes docs/",
   options: {
     only: valued("LIST", "scenarios to run, comma-separated", list(oneOf(SCENARIO_KEYS)), SCENARIO_KEYS),
-    runs: valued("N", "measured runs per scenario", positiveInteger, 3, 1),
+    runs: valued("N", "measured runs per scenario and server", positiveInteger, 3, 1),
     duration: valued("S", "seconds per measured run", positiveInteger, 10, 2),
     warmUp: valued("S", "seconds of each warm-up run", positiveInteger, 3, 1),
     batchConnections: valued(
@@ -39,22 +41,36 @@ const COMMAND = {
       [4],
     ),
     noWrite: flag("print the table only; do not write docs/, which a run writes only when every scenario ran", true),
-    profile: valued<string | undefined>("DIR", "write the server's CPU profiles (node --cpu-prof) into DIR", text, undefined),
+    profile: valued<string | undefined>("DIR", "write our server's CPU profiles (node --cpu-prof) into DIR", text, undefined),
   },
 };
 
 type Options = Values<typeof COMMAND.options>;
 
+/** A server under load in one scenario: ours, or a baseline beside it, with its runs so far. */
+interface Contender {
+  readonly kind: ServerKind;
+  readonly server: ChildServer;
+  readonly prepared: Prepared;
+  connections: number;
+  /** Every run, warm-ups and trials included, for the error counts. */
+  readonly all: LoadResult[];
+  /** The measured runs. */
+  readonly runs: LoadResult[];
+  readonly trials: { connections: number; requestsPerSecond: number }[];
+  last?: LoadResult;
+}
+
 /** Runs one bounded load with the scenario's checks around it, and logs it on stderr. */
 async function checkedRun(
-  server: ChildServer,
-  prepared: Prepared,
+  contender: Contender,
   label: string,
   connections: number,
   maxRequests: number,
   maxSeconds: number,
   failures: string[],
 ): Promise<LoadResult> {
+  const { server, prepared } = contender;
   await prepared.beforeRun();
   const run = await runLoad({
     url: server.url,
@@ -68,6 +84,7 @@ async function checkedRun(
   await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
   const wrong = await prepared.afterRun(run);
   failures.push(...wrong.map((failure) => `${label}: ${failure}`));
+  contender.all.push(run);
   console.error(
     `  ${label}: ${connections} conn., ${formatCount(run.responses)} answers in ${run.seconds.toFixed(2)} s ` +
       `= ${formatCount(run.requestsPerSecond)} req/s, p50 ${run.p50Ms.toFixed(2)} ms, p99 ${run.p99Ms.toFixed(2)} ms, ` +
@@ -84,60 +101,91 @@ function plannedCount(requestsPerSecond: number, seconds: number, connections: n
   return perConnection * connections;
 }
 
-async function runScenario(scenario: Scenario, options: Options): Promise<ScenarioReport> {
-  const serverNodeArguments = options.profile === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.profile}`];
-  console.error(`${scenario.title}`);
-  const failures: string[] = [];
-  const all: LoadResult[] = [];
-  const runs: LoadResult[] = [];
-  const trials: { connections: number; requestsPerSecond: number }[] = [];
-  let connections = scenario.key === "batch" ? (options.batchConnections[0] as number) : SINGLE_CONNECTIONS;
-  const server = await startChildServer(serverNodeArguments);
+/**
+ * One scenario: our server and the scenario's baselines, each in a process of its own, warmed up,
+ * then loaded in turns (ours, each baseline, ours again, ...) so that a burst of other load on the
+ * machine hits all of them rather than the runs of one.
+ */
+async function runScenario(scenario: Scenario, options: Options): Promise<ScenarioReport[]> {
+  console.error(scenario.title);
+  const kinds: ServerKind[] = ["ours", ...scenario.baselines];
+  const failures = new Map<ServerKind, string[]>(kinds.map((kind) => [kind, []]));
+  const servers: ChildServer[] = [];
+  const contenders: Contender[] = [];
+  let current: ServerKind = "ours";
+  const firstConnections = scenario.key === "batch" ? (options.batchConnections[0] as number) : SINGLE_CONNECTIONS;
   try {
-    const prepared = await scenario.prepare(server.url);
-    const run = async (label: string, conn: number, maxRequests: number, maxSeconds: number) => {
-      const result = await checkedRun(server, prepared, label, conn, maxRequests, maxSeconds, failures);
-      all.push(result);
-      return result;
+    // The servers start side by side (an idle one costs nothing), then each is prepared in turn.
+    const profile = options.profile === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.profile}`];
+    const started = await Promise.allSettled(kinds.map((kind) => startChildServer(kind, kind === "ours" ? profile : [])));
+    started.forEach((result) => {
+      if (result.status === "fulfilled") servers.push(result.value);
+    });
+    const refused = started.findIndex((result) => result.status === "rejected");
+    if (refused !== -1) {
+      current = kinds[refused] as ServerKind;
+      throw (started[refused] as PromiseRejectedResult).reason;
+    }
+    for (const server of servers) {
+      current = server.kind;
+      const prepared = await scenario.prepare(server.url, server.kind);
+      contenders.push({ kind: server.kind, server, prepared, connections: firstConnections, all: [], runs: [], trials: [] });
+    }
+    const run = (contender: Contender, label: string, connections: number, maxRequests: number, maxSeconds: number) => {
+      current = contender.kind;
+      const name = kinds.length > 1 ? `${contender.kind} ${label}` : label;
+      return checkedRun(contender, name, connections, maxRequests, maxSeconds, failures.get(contender.kind) as string[]);
     };
-    const warmUpCount = (conn: number) => plannedCount(scenario.requestsPerSecondCap, options.warmUp, conn);
-    let last = await run("warm-up", connections, warmUpCount(connections), options.warmUp);
+    const warmUpCount = (connections: number) => plannedCount(scenario.requestsPerSecondCap, options.warmUp, connections);
+    for (const contender of contenders) {
+      contender.last = await run(contender, "warm-up", contender.connections, warmUpCount(contender.connections), options.warmUp);
+    }
+    const ours = contenders[0] as Contender;
     if (scenario.key === "batch" && options.batchConnections.length > 1) {
       // The batch rate depends on how many batches are in flight: try each count, keep the fastest.
       let best: LoadResult | undefined;
-      for (const conn of options.batchConnections) {
-        const trial = await run(`trial, ${conn} connections`, conn, warmUpCount(conn), options.warmUp);
-        trials.push({ connections: conn, requestsPerSecond: trial.requestsPerSecond });
+      for (const connections of options.batchConnections) {
+        const trial = await run(ours, `trial, ${connections} connections`, connections, warmUpCount(connections), options.warmUp);
+        ours.trials.push({ connections, requestsPerSecond: trial.requestsPerSecond });
         if (best === undefined || trial.requestsPerSecond > best.requestsPerSecond) {
           best = trial;
-          connections = conn;
+          ours.connections = connections;
         }
       }
-      last = best ?? last;
+      ours.last = best ?? ours.last;
     }
     for (let index = 1; index <= options.runs; index++) {
-      const count = plannedCount(last.requestsPerSecond, options.duration, connections);
-      last = await run(`run ${index}/${options.runs}`, connections, count, TIME_BOUND_FACTOR * options.duration);
-      runs.push(last);
+      for (const contender of contenders) {
+        const rate = contender.last?.requestsPerSecond ?? scenario.requestsPerSecondCap;
+        const count = plannedCount(rate, options.duration, contender.connections);
+        const maxSeconds = TIME_BOUND_FACTOR * options.duration;
+        contender.last = await run(contender, `run ${index}/${options.runs}`, contender.connections, count, maxSeconds);
+        contender.runs.push(contender.last);
+      }
     }
   } catch (error) {
     // A refused setup request, or a server that stopped answering: this scenario's figures are
     // void, but the others are still worth a table.
     const message = error instanceof Error ? error.message : String(error);
-    failures.push(`stopped: ${message}`);
+    failures.get(current)?.push(`stopped: ${message}`);
     console.error(`  stopped: ${error instanceof HttpCheckError ? message : ((error as Error).stack ?? message)}`);
   } finally {
-    await server.stop();
+    await Promise.all(servers.map((server) => server.stop()));
   }
-  return {
-    scenario,
-    connections,
-    runs,
-    non2xx: all.reduce((total, result) => total + result.non2xx, 0),
-    errors: all.reduce((total, result) => total + result.errors + result.mismatches, 0),
-    failures,
-    trials,
-  };
+  return kinds.map((kind) => {
+    const contender = contenders.find((candidate) => candidate.kind === kind);
+    const all = contender?.all ?? [];
+    return {
+      scenario,
+      server: kind,
+      connections: contender?.connections ?? firstConnections,
+      runs: contender?.runs ?? [],
+      non2xx: all.reduce((total, result) => total + result.non2xx, 0),
+      errors: all.reduce((total, result) => total + result.errors + result.mismatches, 0),
+      failures: failures.get(kind) as string[],
+      trials: contender?.trials ?? [],
+    };
+  });
 }
 
 function commandLine(argv: readonly string[]): string {
@@ -151,12 +199,12 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const options = parseCommandLine(COMMAND, argv);
   if (options === null) return;
-  // Ctrl-C: exit at once; the exit handler of server.ts kills the server.
+  // Ctrl-C: exit at once; the exit handler of children.ts kills the servers.
   process.once("SIGINT", () => process.exit(130));
   const loadBefore = loadAverage();
   const reports: ScenarioReport[] = [];
   for (const scenario of SCENARIOS.filter((candidate) => options.only.includes(candidate.key))) {
-    reports.push(await runScenario(scenario, options));
+    reports.push(...(await runScenario(scenario, options)));
   }
   const loadAfter = loadAverage();
   console.log(`${resultsTable(reports)}\n\n${verdict(reports)}`);
@@ -176,7 +224,9 @@ async function main(): Promise<void> {
   } else {
     console.error("docs/ not written (--quick, --only or --no-write)");
   }
-  const failures = reports.flatMap((report) => report.failures.map((failure) => `${report.scenario.title}, ${failure}`));
+  const failures = reports.flatMap((report) =>
+    report.failures.map((failure) => `${report.scenario.title} (${report.server}), ${failure}`),
+  );
   const errors = reports.reduce((total, report) => total + report.non2xx + report.errors, 0);
   if (errors > 0) failures.push(`${errors} non-2xx answers, errors or wrong bodies`);
   if (failures.length > 0) {

@@ -6,11 +6,14 @@ import { machine } from "../common/machine.js";
 import type { Section } from "../common/regions.js";
 import type { LoadResult } from "./load.js";
 import type { Scenario } from "./scenarios.js";
+import type { ServerKind } from "./server.js";
 
 export const SEED_TRANSFERS_PER_SECOND = 2_700;
 export const TARGET_TRANSFERS_PER_SECOND = 16_000;
 export const TARGET_P99_MS = 10;
 export const TARGET_BATCH_TRANSFERS_PER_SECOND = 1_000_000;
+/** Our POST /transfers rate over the bare node:http server's, same load (issue 8). */
+export const TARGET_RATIO_TO_BARE = 0.7;
 
 /** How it measures (rewritten by every run, so that it stays true to the code), then the results. */
 export const SECTION: Section = {
@@ -21,9 +24,16 @@ export const SECTION: Section = {
   ],
 };
 
-/** One scenario's measured runs (warm-ups and trials left out) and what went wrong in any run. */
+const SERVER_TITLES: Record<ServerKind, string> = {
+  ours: "",
+  bare: ", bare node:http",
+  fastify: ", minimal Fastify",
+};
+
+/** One server's measured runs of one scenario (warm-ups and trials left out), and what went wrong. */
 export interface ScenarioReport {
   readonly scenario: Scenario;
+  readonly server: ServerKind;
   readonly connections: number;
   readonly runs: readonly LoadResult[];
   /** Requests that were not 2xx, and connection errors, timeouts and wrong bodies, in every run. */
@@ -47,15 +57,21 @@ export interface Summary {
 
 export function summarize(report: ScenarioReport): Summary {
   const of = (pick: (run: LoadResult) => number) => median(report.runs.map(pick));
+  const transfersPerRequest = report.server === "ours" ? report.scenario.transfersPerRequest : 0;
   return {
     requestsPerSecond: of((run) => run.requestsPerSecond),
     p50Ms: of((run) => run.p50Ms),
     p99Ms: of((run) => run.p99Ms),
-    transfersPerSecond: of((run) => (run.ok * report.scenario.transfersPerRequest) / run.seconds),
+    transfersPerSecond: of((run) => (run.ok * transfersPerRequest) / run.seconds),
     serverCores: of((run) => run.serverCores),
     generatorCores: of((run) => run.generatorCores),
     otherCores: of((run) => run.otherCores),
   };
+}
+
+/** The bare baseline run beside this report's scenario, if there was one. */
+function bareOf(report: ScenarioReport, reports: readonly ScenarioReport[]): ScenarioReport | undefined {
+  return reports.find((other) => other.scenario === report.scenario && other.server === "bare");
 }
 
 /** A multiple: 6.8 -> "6.8×". */
@@ -64,7 +80,7 @@ const times = (value: number) => (Number.isNaN(value) ? formatFixed(value, 1) : 
 const COLUMNS: readonly Column[] = [
   { title: "Scenario", align: "left" },
   ...[
-    "Conn.", "Req/s", "Runs (req/s)", "p50 (ms)", "p99 (ms)", "Transfers/s", "vs seed",
+    "Conn.", "Req/s", "Runs (req/s)", "vs bare", "p50 (ms)", "p99 (ms)", "Transfers/s", "vs seed",
     "CPU: server", "generator", "other", "Non-2xx", "Errors",
   ].map((title): Column => ({ title, align: "right" })),
   { title: "Checks", align: "left" },
@@ -73,12 +89,15 @@ const COLUMNS: readonly Column[] = [
 export function resultsTable(reports: readonly ScenarioReport[]): string {
   const rows = reports.map((report) => {
     const summary = summarize(report);
-    const moves = report.scenario.transfersPerRequest > 0;
+    const bare = bareOf(report, reports);
+    const moves = report.server === "ours" && report.scenario.transfersPerRequest > 0;
+    const checks = report.failures.length > 0 ? "**failed**" : report.server === "ours" ? "exact" : "–";
     return [
-      `\`${report.scenario.title}\``,
+      `\`${report.scenario.title}\`${SERVER_TITLES[report.server]}`,
       String(report.connections),
       formatCount(summary.requestsPerSecond),
       report.runs.map((run) => formatCount(run.requestsPerSecond)).join(" · ") || "–",
+      bare === undefined ? "–" : formatFixed(summary.requestsPerSecond / summarize(bare).requestsPerSecond, 2),
       formatFixed(summary.p50Ms, 2),
       formatFixed(summary.p99Ms, 2),
       moves ? formatCount(summary.transfersPerSecond) : "–",
@@ -88,27 +107,30 @@ export function resultsTable(reports: readonly ScenarioReport[]): string {
       formatFixed(summary.otherCores, 2),
       formatCount(report.non2xx),
       formatCount(report.errors),
-      report.failures.length === 0 ? "exact" : "**failed**",
+      checks,
     ];
   });
   return markdownTable(COLUMNS, rows);
 }
 
+const met = (ok: boolean) => (ok ? "met" : "**not met**");
+
 /** One line per target: the figure, and whether it is met. */
 export function verdict(reports: readonly ScenarioReport[]): string {
   const lines: string[] = [];
-  const met = (ok: boolean) => (ok ? "met" : "**not met**");
-  const find = (key: string) => reports.find((report) => report.scenario.key === key);
+  const ours = reports.filter((report) => report.server === "ours");
+  const find = (key: string) => ours.find((report) => report.scenario.key === key);
   const transfer = find("transfer");
   if (transfer !== undefined) {
     const summary = summarize(transfer);
     lines.push(
-      `- \`POST /transfers\`, 32 connections: ${formatCount(summary.transfersPerSecond)} transfers/s ` +
+      `- \`POST /transfers\`, ${transfer.connections} connections: ${formatCount(summary.transfersPerSecond)} transfers/s ` +
         `(target ≥ ${formatCount(TARGET_TRANSFERS_PER_SECOND)}: ${met(summary.transfersPerSecond >= TARGET_TRANSFERS_PER_SECOND)}), ` +
         `${times(summary.transfersPerSecond / SEED_TRANSFERS_PER_SECOND)} the seed's ~${formatCount(SEED_TRANSFERS_PER_SECOND)}/s.`,
     );
+    lines.push(...baselineVerdict(transfer, reports));
   }
-  const singles = reports.filter((report) => report.connections === 32 && report.scenario.key !== "batch");
+  const singles = ours.filter((report) => report.scenario.key !== "batch");
   if (singles.length > 0) {
     const worst = Math.max(...singles.map((report) => summarize(report).p99Ms));
     lines.push(`- p99 latency, 32 connections: at most ${formatFixed(worst, 2)} ms (target < ${TARGET_P99_MS} ms: ${met(worst < TARGET_P99_MS)}).`);
@@ -126,10 +148,34 @@ export function verdict(reports: readonly ScenarioReport[]): string {
     }
   }
   const errors = reports.reduce((total, report) => total + report.non2xx + report.errors, 0);
-  const failed = reports.filter((report) => report.failures.length > 0).length;
+  const failed = ours.filter((report) => report.failures.length > 0).length;
   lines.push(`- Non-2xx answers and errors, every run: ${formatCount(errors)} (target 0: ${met(errors === 0)}).`);
   lines.push(`- Balances and transaction counts exact after every run: ${failed === 0 ? "yes" : `**no**, in ${failed} scenarios`}.`);
   return lines.join("\n");
+}
+
+/** Our ratio to the bare server (the target), run by run too, and where minimal Fastify stands. */
+function baselineVerdict(ours: ScenarioReport, reports: readonly ScenarioReport[]): string[] {
+  const bare = bareOf(ours, reports);
+  if (bare === undefined || bare.runs.length === 0) return [];
+  const rate = (report: ScenarioReport) => summarize(report).requestsPerSecond;
+  const ratio = rate(ours) / rate(bare);
+  const pairs = ours.runs
+    .map((run, index) => run.requestsPerSecond / (bare.runs[index]?.requestsPerSecond ?? Number.NaN))
+    .map((value) => formatFixed(value, 2));
+  const lines = [
+    `- \`POST /transfers\` against a bare \`node:http\` server answering the same JSON, same load, run for run: ` +
+      `${formatCount(rate(ours))} req/s against ${formatCount(rate(bare))}, **${formatFixed(ratio, 2)}** of it ` +
+      `(target ≥ ${TARGET_RATIO_TO_BARE}: ${met(ratio >= TARGET_RATIO_TO_BARE)}); run by run ${pairs.join(" · ")}.`,
+  ];
+  const fastify = reports.find((other) => other.scenario === ours.scenario && other.server === "fastify");
+  if (fastify !== undefined && fastify.runs.length > 0) {
+    lines.push(
+      `  A minimal Fastify route with the same schemas: ${formatCount(rate(fastify))} req/s, ` +
+        `${formatFixed(rate(fastify) / rate(bare), 2)} of bare; ours is ${formatFixed(rate(ours) / rate(fastify), 2)} of it.`,
+    );
+  }
+  return lines;
 }
 
 export interface RunFacts {
@@ -174,7 +220,18 @@ keep-alive connections, one request in flight per connection.
 | transfer | \`POST /transfers\` \`{"sender":"alice","recipient":"bob","amount":1}\`, alice holding 1,000,000,000.00 | 32 |
 | batch | \`POST /transfers/batch\`, \`"atomic": true\`, 8,190 transfers per body among 10,000 accounts of 1,000,000.00, amounts 0.01 to 10.00; 16 bodies drawn from seed 1 (sfc32), sent round-robin | 2, 4 or 8 |
 
-- Each scenario starts with a ${facts.warmUpSeconds} s warm-up run (for the batch, one per connection count
+- **Baselines of \`POST /transfers\`.** In the same run, two more child processes answer the same
+  request: a bare \`node:http\` server (\`bench/http/baseline/bare.ts\`: no framework; it reads the
+  body, \`JSON.parse\`s it and answers 200 \`application/json\` with a body of our answer's shape and
+  size, about 316 bytes, built with \`JSON.stringify\`), and a minimal Fastify route
+  (\`bench/http/baseline/fastify.ts\`: the same body and response schemas as ours, no logger, hooks
+  or plugins). They get the same generator, connections and durations as ours, and the servers
+  take turns run by run (ours, bare, Fastify, ours, …), so that a burst of other load hits each of
+  them; their columns are medians like ours. "vs bare" is a server's median rate over the bare
+  server's: ours against bare is what routing, validation, idempotency hooks, logging and
+  serialisation cost; Fastify against bare is the framework's share of it. The baselines keep no
+  state, so only their answers' statuses are checked.
+- Each scenario starts with a ${facts.warmUpSeconds} s warm-up run per server (for the batch, one per connection count
   tried, the fastest count kept), then ${facts.runs} measured runs of about ${facts.durationSeconds} s. A measured run
   is bounded by count, set from the previous run's rate to last about ${facts.durationSeconds} s, and by time
   (${2 * facts.durationSeconds} s); ending by count means every request sent was answered, so what the server
@@ -183,7 +240,7 @@ keep-alive connections, one request in flight per connection.
   answers times the transfers per request over the same time. p50 and p99 are nearest-rank
   percentiles of every request's own response time in a run. Each column is the median of the
   measured runs (the machine is shared and noisy); "Runs" lists every run's rate.
-- After every run, warm-ups included, the benchmark checks the server's state over HTTP: each
+- After every run, warm-ups included, the benchmark checks our server's state over HTTP: each
   touched balance moved by exactly the 2xx count times the amount; the transactions the server
   recorded (counted with a 0.01 probe deposit before and after, as ids are dense) equal the 2xx
   count, times 8,190 for batches; for the batch, the 10,000 balances (read with \`GET /accounts\`,
@@ -203,9 +260,10 @@ keep-alive connections, one request in flight per connection.
   loaded from another one, would do better on single requests; the seed's ~2,700 transfers/s was
   measured the same way, on this machine.
 
-| Target (issues 3 and 4) | |
+| Target (issues 3, 4 and 8) | |
 |---|--:|
 | \`POST /transfers\`, 32 connections | ≥ ${formatCount(TARGET_TRANSFERS_PER_SECOND)} transfers/s |
+| \`POST /transfers\`, as a ratio to the bare \`node:http\` server, same load | ≥ ${TARGET_RATIO_TO_BARE} |
 | p99 latency, 32 connections | < ${TARGET_P99_MS} ms |
 | Non-2xx and errors | 0 |
 | \`POST /transfers/batch\`, 8,190 per request | ≥ ${formatCount(TARGET_BATCH_TRANSFERS_PER_SECOND)} transfers/s |
