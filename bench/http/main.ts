@@ -1,5 +1,5 @@
-// The HTTP load benchmark (`npm run bench:http`): the real server in a child process, autocannon
-// against it on 127.0.0.1, exact checks after every run, bare node:http and minimal
+// The HTTP load benchmark (`npm run bench:http`): the real server in a child process, wrk or
+// autocannon against it on 127.0.0.1, exact checks after every run, bare node:http and minimal
 // Fastify baselines for POST /transfers, and a Markdown table on stdout and in docs/.
 
 import { formatCount } from "../common/format.js";
@@ -7,13 +7,14 @@ import { loadAverage } from "../common/machine.js";
 import { flag, list, oneOf, parseCommandLine, positiveInteger, text, UsageError, valued, type Values } from "../common/options.js";
 import { BENCHMARKS_MD, writeRegions } from "../common/regions.js";
 import { HttpCheckError } from "./client.js";
-import { runLoad, type LoadResult } from "./load.js";
+import { clientVersion, CLIENTS, runLoad, type Client } from "./generator.js";
+import type { LoadResult } from "./load.js";
 import { methodBody, resultsBody, resultsTable, SECTION, verdict, type ScenarioReport } from "./report.js";
 import { SCENARIOS, type Prepared, type Scenario } from "./scenarios.js";
 import { startChildServer, type ChildServer, type ServerKind } from "./server.js";
 
 const SINGLE_CONNECTIONS = 32;
-// A measured run ends by count after about its duration; the time bound, twice that, is the net.
+// A measured autocannon run ends by count after about its duration; the time bound, twice that, is the net.
 const TIME_BOUND_FACTOR = 2;
 // After a run ended by time, a request cut off in flight may still be applied; wait it out.
 const SETTLE_MS = 300;
@@ -40,12 +41,45 @@ const COMMAND = {
       [2, 4, 8] as readonly number[],
       [4],
     ),
+    client: valued<Client | undefined>(
+      "NAME",
+      "generator of the single-request scenarios: wrk or autocannon (default: wrk if on PATH, else autocannon; the batch always uses autocannon)",
+      oneOf(CLIENTS),
+      undefined,
+    ),
     noWrite: flag("print the table only; do not write docs/, which a run writes only when every scenario ran", true),
     profile: valued<string | undefined>("DIR", "write our server's CPU profiles (node --cpu-prof) into DIR", text, undefined),
   },
 };
 
 type Options = Values<typeof COMMAND.options>;
+
+/** The generators of this run: for single requests (as chosen or found) and for the batch. */
+interface Generators {
+  readonly single: Client;
+  readonly batch: Client;
+  /** In words, for the table's verdict and the docs. */
+  readonly description: string;
+}
+
+function chooseGenerators(options: Options): Generators {
+  const wrk = clientVersion("wrk");
+  const autocannon = clientVersion("autocannon") as string;
+  if (options.client === "wrk" && wrk === null) throw new UsageError("--client wrk: wrk is not on PATH (apt-get install wrk)");
+  let single = options.client ?? (wrk === null ? "autocannon" : "wrk");
+  if (options.client === undefined && wrk === null) {
+    console.error("Note: wrk is not on PATH, so autocannon loads the single requests too; it shares the cores with the server.");
+  }
+  const singles = SCENARIOS.filter((scenario) => options.only.includes(scenario.key) && scenario.wrk);
+  if (singles.length === 0) single = "autocannon";
+  const hasBatch = options.only.includes("batch");
+  const name = (client: Client) => (client === "wrk" ? `${wrk as string} (1 thread)` : autocannon);
+  const parts = [
+    ...(singles.length > 0 ? [`${name(single)} for single requests`] : []),
+    ...(hasBatch ? [`${autocannon} for the batch`] : []),
+  ];
+  return { single, batch: "autocannon", description: parts.join(", ") };
+}
 
 /** A server under load in one scenario: ours, or a baseline beside it, with its runs so far. */
 interface Contender {
@@ -64,6 +98,7 @@ interface Contender {
 /** Runs one bounded load with the scenario's checks around it, and logs it on stderr. */
 async function checkedRun(
   contender: Contender,
+  client: Client,
   label: string,
   connections: number,
   maxRequests: number,
@@ -72,7 +107,7 @@ async function checkedRun(
 ): Promise<LoadResult> {
   const { server, prepared } = contender;
   await prepared.beforeRun();
-  const run = await runLoad({
+  const run = await runLoad(client, {
     url: server.url,
     connections,
     requests: prepared.requests,
@@ -106,8 +141,8 @@ function plannedCount(requestsPerSecond: number, seconds: number, connections: n
  * then loaded in turns (ours, each baseline, ours again, ...) so that a burst of other load on the
  * machine hits all of them rather than the runs of one.
  */
-async function runScenario(scenario: Scenario, options: Options): Promise<ScenarioReport[]> {
-  console.error(scenario.title);
+async function runScenario(scenario: Scenario, options: Options, client: Client): Promise<ScenarioReport[]> {
+  console.error(`${scenario.title}${client === "wrk" ? " (wrk)" : " (autocannon)"}`);
   const kinds: ServerKind[] = ["ours", ...scenario.baselines];
   const failures = new Map<ServerKind, string[]>(kinds.map((kind) => [kind, []]));
   const servers: ChildServer[] = [];
@@ -134,7 +169,7 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
     const run = (contender: Contender, label: string, connections: number, maxRequests: number, maxSeconds: number) => {
       current = contender.kind;
       const name = kinds.length > 1 ? `${contender.kind} ${label}` : label;
-      return checkedRun(contender, name, connections, maxRequests, maxSeconds, failures.get(contender.kind) as string[]);
+      return checkedRun(contender, client, name, connections, maxRequests, maxSeconds, failures.get(contender.kind) as string[]);
     };
     const warmUpCount = (connections: number) => plannedCount(scenario.requestsPerSecondCap, options.warmUp, connections);
     for (const contender of contenders) {
@@ -158,7 +193,7 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
       for (const contender of contenders) {
         const rate = contender.last?.requestsPerSecond ?? scenario.requestsPerSecondCap;
         const count = plannedCount(rate, options.duration, contender.connections);
-        const maxSeconds = TIME_BOUND_FACTOR * options.duration;
+        const maxSeconds = client === "wrk" ? options.duration : TIME_BOUND_FACTOR * options.duration;
         contender.last = await run(contender, `run ${index}/${options.runs}`, contender.connections, count, maxSeconds);
         contender.runs.push(contender.last);
       }
@@ -178,6 +213,7 @@ async function runScenario(scenario: Scenario, options: Options): Promise<Scenar
     return {
       scenario,
       server: kind,
+      client,
       connections: contender?.connections ?? firstConnections,
       runs: contender?.runs ?? [],
       non2xx: all.reduce((total, result) => total + result.non2xx, 0),
@@ -199,15 +235,16 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const options = parseCommandLine(COMMAND, argv);
   if (options === null) return;
-  // Ctrl-C: exit at once; the exit handler of children.ts kills the servers.
+  const generators = chooseGenerators(options);
+  // Ctrl-C: exit at once; the exit handler of children.ts kills the servers and wrk.
   process.once("SIGINT", () => process.exit(130));
   const loadBefore = loadAverage();
   const reports: ScenarioReport[] = [];
   for (const scenario of SCENARIOS.filter((candidate) => options.only.includes(candidate.key))) {
-    reports.push(...(await runScenario(scenario, options)));
+    reports.push(...(await runScenario(scenario, options, scenario.wrk ? generators.single : generators.batch)));
   }
   const loadAfter = loadAverage();
-  console.log(`${resultsTable(reports)}\n\n${verdict(reports)}`);
+  console.log(`${resultsTable(reports)}\n\n${verdict(reports, generators.description)}`);
   const everyScenario = SCENARIOS.every((scenario) => options.only.includes(scenario.key));
   if (!options.noWrite && everyScenario) {
     const facts = {
@@ -218,6 +255,7 @@ async function main(): Promise<void> {
       warmUpSeconds: options.warmUp,
       loadBefore,
       loadAfter,
+      generators: generators.description,
     };
     writeRegions(BENCHMARKS_MD, SECTION, { "http-method": methodBody(facts), http: resultsBody(reports, facts) });
     console.error(`Wrote ${BENCHMARKS_MD}`);

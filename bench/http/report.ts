@@ -4,6 +4,7 @@
 import { formatCount, formatFixed, markdownTable, median, type Column } from "../common/format.js";
 import { machine } from "../common/machine.js";
 import type { Section } from "../common/regions.js";
+import type { Client } from "./generator.js";
 import type { LoadResult } from "./load.js";
 import type { Scenario } from "./scenarios.js";
 import type { ServerKind } from "./server.js";
@@ -34,6 +35,7 @@ const SERVER_TITLES: Record<ServerKind, string> = {
 export interface ScenarioReport {
   readonly scenario: Scenario;
   readonly server: ServerKind;
+  readonly client: Client;
   readonly connections: number;
   readonly runs: readonly LoadResult[];
   /** Requests that were not 2xx, and connection errors, timeouts and wrong bodies, in every run. */
@@ -116,8 +118,8 @@ export function resultsTable(reports: readonly ScenarioReport[]): string {
 const met = (ok: boolean) => (ok ? "met" : "**not met**");
 
 /** One line per target: the figure, and whether it is met. */
-export function verdict(reports: readonly ScenarioReport[]): string {
-  const lines: string[] = [];
+export function verdict(reports: readonly ScenarioReport[], generators: string): string {
+  const lines = [`- Load generator: ${generators}.`];
   const ours = reports.filter((report) => report.server === "ours");
   const find = (key: string) => ours.find((report) => report.scenario.key === key);
   const transfer = find("transfer");
@@ -186,6 +188,8 @@ export interface RunFacts {
   readonly warmUpSeconds: number;
   readonly loadBefore: number;
   readonly loadAfter: number;
+  /** The generators as they ran, e.g. "wrk 4.1.0 (1 thread) for single requests, autocannon 8.0.0 for the batch". */
+  readonly generators: string;
 }
 
 /** The body of the results region: where and when it ran, the table and the verdict. */
@@ -200,7 +204,7 @@ Load average (1 min) before the run: ${facts.loadBefore.toFixed(2)}, after: ${fa
 
 ${resultsTable(reports)}
 
-${verdict(reports)}
+${verdict(reports, facts.generators)}
 `;
 }
 
@@ -210,8 +214,11 @@ export function methodBody(facts: Pick<RunFacts, "runs" | "durationSeconds" | "w
 \`npm run bench:http\` builds the package and bench/, starts the real server as a child process
 (\`LOG_LEVEL=warn node dist/cli/main.js serve --host 127.0.0.1 --port <free port>\`, so no line is
 logged per request), a fresh one for each scenario, waits for \`GET /health\`, opens the accounts
-over HTTP (not timed), and loads it with autocannon 8 from the benchmark process, 127.0.0.1 only,
-keep-alive connections, one request in flight per connection.
+over HTTP (not timed), and loads it from 127.0.0.1 only, keep-alive connections, one request in
+flight per connection. The single-request scenarios are loaded with wrk (1 thread) when \`wrk\` is
+on PATH, else with autocannon, from the benchmark's process (\`--client\` chooses; why wrk, below);
+the batch always with autocannon, which sends its 16 bodies round-robin and counts the answers to
+each for the exact check.
 
 | Scenario | Request | Connections |
 |---|---|--:|
@@ -231,34 +238,37 @@ keep-alive connections, one request in flight per connection.
   server's: ours against bare is what routing, validation, idempotency hooks, logging and
   serialisation cost; Fastify against bare is the framework's share of it. The baselines keep no
   state, so only their answers' statuses are checked.
-- Each scenario starts with a ${facts.warmUpSeconds} s warm-up run per server (for the batch, one per connection count
-  tried, the fastest count kept), then ${facts.runs} measured runs of about ${facts.durationSeconds} s. A measured run
-  is bounded by count, set from the previous run's rate to last about ${facts.durationSeconds} s, and by time
-  (${2 * facts.durationSeconds} s); ending by count means every request sent was answered, so what the server
-  applied can be compared exactly with the 2xx answers counted.
-- Req/s is answers over the time from the first request to the last answer; transfers/s is 2xx
-  answers times the transfers per request over the same time. p50 and p99 are nearest-rank
-  percentiles of every request's own response time in a run. Each column is the median of the
+- Each scenario starts with a ${facts.warmUpSeconds} s warm-up run per server (for the batch, one per connection
+  count tried, the fastest count kept), then ${facts.runs} measured runs of about ${facts.durationSeconds} s. A wrk run
+  lasts its ${facts.durationSeconds} s and ends by time. An autocannon run is bounded by count, set from the
+  previous run's rate to last about ${facts.durationSeconds} s, and by time (${2 * facts.durationSeconds} s); ending by count means every
+  request sent was answered, so what the server applied can be compared exactly with the 2xx
+  answers counted. A run ended by time may leave one request per connection unanswered, which the
+  server may or may not have applied; the checks allow for exactly that.
+- Req/s is answers over the run's time (wrk's own duration; for autocannon, from the first request
+  to the last answer); transfers/s is 2xx answers times the transfers per request over the same
+  time. p50 and p99 are percentiles of every request's own response time in a run (wrk's
+  histogram, or nearest-rank over autocannon's exact times). Each column is the median of the
   measured runs (the machine is shared and noisy); "Runs" lists every run's rate.
 - After every run, warm-ups included, the benchmark checks our server's state over HTTP: each
-  touched balance moved by exactly the 2xx count times the amount; the transactions the server
-  recorded (counted with a 0.01 probe deposit before and after, as ids are dense) equal the 2xx
-  count, times 8,190 for batches; for the batch, the 10,000 balances (read with \`GET /accounts\`,
-  1,000 a page) still total 10,000,000,000.00, none is negative, and each equals its value before
-  the run plus what the answered bodies moved. A batch answer must say \`applied: 8190\`,
-  \`refused: 0\`. Any non-2xx answer, error or failed check makes the benchmark exit non-zero.
-  Timings are never asserted.
+  touched balance moved by exactly the amount times the transfers applied; the transactions the
+  server recorded (counted with a 0.01 probe deposit before and after, as ids are dense) equal the
+  2xx count (plus at most one per connection for a run ended by time), times 8,190 for batches; for
+  the batch, the 10,000 balances (read with \`GET /accounts\`, 1,000 a page) still total
+  10,000,000,000.00, none is negative, and each equals its value before the run plus what the
+  answered bodies moved. A batch answer must say \`applied: 8190\`, \`refused: 0\`. Any non-2xx
+  answer, error or failed check makes the benchmark exit non-zero. Timings are never asserted.
 - **Sharing the cores.** The machine has 2 cores, and the server and the load generator share them.
   The server runs its JavaScript on one thread (V8's garbage collector and libuv add some work on
-  others); autocannon runs on one thread of the benchmark process, so it takes a good part of the
-  second core, and the server can never have both. The CPU columns are the CPU seconds used per
-  second of run (1.00 is one core, medians of the runs): by the server, by the load generator
-  (\`process.cpuUsage()\`), and by every other process on the machine (from /proc/stat). When
-  "other" is high, something else was running and the server got less than a core; the rates of
-  that run are low for that reason. Batches need little from the generator, so there the limit is
-  the server's one JavaScript thread while the second core idles. A server alone on the machine,
-  loaded from another one, would do better on single requests; the seed's ~2,700 transfers/s was
-  measured the same way, on this machine.
+  others); the generator runs on one thread too, so the server can never have both cores. The CPU
+  columns are the CPU seconds used per second of run (1.00 is one core, medians of the runs): by
+  the server, by the load generator (wrk's from /proc, autocannon's from \`process.cpuUsage()\`),
+  and by every other process on the machine (from /proc/stat). When "other" is high, something
+  else was running and the server got less than a core; the rates of that run are low for that
+  reason. Batches need little from the generator, so there the limit is the server's one
+  JavaScript thread while the second core idles. A server alone on the machine, loaded from
+  another one, would do better on single requests; the seed's ~2,700 transfers/s was measured the
+  same way, on this machine.
 
 | Target (issues 3, 4 and 8) | |
 |---|--:|
