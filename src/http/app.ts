@@ -11,6 +11,7 @@ import Fastify, {
   type RawServerDefault,
 } from "fastify";
 import { Bank } from "../core/index.js";
+import { accessControlOf, edge, idempotencyScopeOf, tagRoutes, type AccessOptions } from "./auth/index.js";
 import { handleFrameworkError, registerErrorHandlers } from "./errors.js";
 import { BODY_LIMIT_BYTES, PATH_PARAM_LENGTH_MAX } from "./limits.js";
 import { registerOpenApi } from "./openapi.js";
@@ -20,6 +21,7 @@ import { registerBatchRoutes } from "./routes/batch.js";
 import { registerCashRoutes } from "./routes/cash.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerHistoryRoutes } from "./routes/history.js";
+import { registerTokenRoutes } from "./routes/tokens.js";
 import { registerTransferRoutes } from "./routes/transfers.js";
 import { createValidatorCompiler, formatValidationErrors } from "./validation.js";
 
@@ -44,6 +46,22 @@ export interface AppOptions {
    * body takes the ordinary path; the answers and the bank are the same either way.
    */
   fastBatchReader?: boolean;
+  /**
+   * Access control: on when `keys` holds at least one API key (see docs/API.md). Off (the default),
+   * no hook is registered and every route is open, as for a sandbox on a loopback address.
+   */
+  access?: AccessOptions;
+}
+
+// Whatever logger options are given, a credential is never written to the log.
+const REDACTED_PATHS = ["req.headers.authorization", "headers.authorization"];
+
+function withRedaction(logger: FastifyServerOptions["logger"]): FastifyServerOptions["logger"] {
+  if (logger === undefined || logger === false) return false;
+  const options = logger === true ? {} : logger;
+  const given = options.redact;
+  const paths = Array.isArray(given) ? given : given?.paths ?? [];
+  return { ...options, redact: { ...(Array.isArray(given) ? {} : given), paths: [...paths, ...REDACTED_PATHS] } };
 }
 
 /**
@@ -55,8 +73,9 @@ export interface AppOptions {
  */
 export function buildApp(options: AppOptions = {}): BankApp {
   const bank = options.bank ?? new Bank();
+  const access = accessControlOf(options.access);
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withRedaction(options.logger),
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: PATH_PARAM_LENGTH_MAX },
     frameworkErrors: handleFrameworkError,
@@ -71,12 +90,18 @@ export function buildApp(options: AppOptions = {}): BankApp {
   // Only JSON bodies are accepted: without this, text/plain would be parsed and reach validation.
   app.removeContentTypeParser("text/plain");
   registerErrorHandlers(app);
-  app.addHook("onRoute", idempotentPosts(options.idempotency));
-  registerOpenApi(app);
+  if (access !== undefined) {
+    const edgeOptions = { access };
+    app.addHook("onRoute", tagRoutes(edgeOptions));
+    app.register(edge, edgeOptions);
+  }
+  app.addHook("onRoute", idempotentPosts(options.idempotency, access === undefined ? undefined : idempotencyScopeOf));
+  registerOpenApi(app, access !== undefined);
   // Routes go in a plugin so that they are added after the OpenAPI generator has loaded.
   app.register((routes: BankApp, _options, done) => {
     registerHealthRoutes(routes);
-    registerAccountRoutes(routes, bank);
+    registerAccountRoutes(routes, bank, access?.tokens);
+    if (access !== undefined) registerTokenRoutes(routes, bank, access.tokens);
     registerCashRoutes(routes, bank);
     registerTransferRoutes(routes, bank);
     registerBatchRoutes(routes, bank, validatorCompiler, options.fastBatchReader ?? true);

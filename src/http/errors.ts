@@ -35,6 +35,8 @@ export const HTTP_PROBLEMS = {
   INVALID_REQUEST: { status: 400, slug: "invalid-request", title: "Invalid request" },
   MALFORMED_JSON: { status: 400, slug: "malformed-json", title: "Malformed JSON" },
   BAD_REQUEST: { status: 400, slug: "bad-request", title: "Bad request" },
+  UNAUTHORIZED: { status: 401, slug: "unauthorized", title: "Unauthorized" },
+  FORBIDDEN: { status: 403, slug: "forbidden", title: "Forbidden" },
   ROUTE_NOT_FOUND: { status: 404, slug: "route-not-found", title: "Route not found" },
   BODY_TOO_LARGE: { status: 413, slug: "body-too-large", title: "Body too large" },
   URI_TOO_LONG: { status: 414, slug: "uri-too-long", title: "URI too long" },
@@ -44,10 +46,11 @@ export const HTTP_PROBLEMS = {
     slug: "idempotency-key-in-progress",
     title: "Idempotency key in progress",
   },
+  RATE_LIMITED: { status: 429, slug: "rate-limited", title: "Too many requests" },
   INTERNAL_ERROR: { status: 500, slug: "internal-error", title: "Internal server error" },
 } as const satisfies Record<string, ProblemType>;
 
-type HttpProblemCode = keyof typeof HTTP_PROBLEMS;
+export type HttpProblemCode = keyof typeof HTTP_PROBLEMS;
 
 // Fastify's own error codes that have a problem of their own; other 4xx become BAD_REQUEST.
 const FRAMEWORK_PROBLEMS: Readonly<Record<string, HttpProblemCode>> = {

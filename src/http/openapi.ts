@@ -10,17 +10,25 @@ export const OPENAPI_PATH = "/openapi.json";
 /** Where the Swagger UI is served. */
 export const DOCS_PATH = "/docs";
 
+/** The name of the bearer security scheme in the OpenAPI document. */
+export const BEARER_SCHEME = "bearer";
+
 const DESCRIPTION = [
   "An exact, in-memory bank. Amounts are JSON numbers in major units, exact to the cent (25.5);",
   'decimal strings ("25.50") are accepted on input. Every error is an RFC 9457 problem',
   "(application/problem+json) with a stable `code`; see docs/API.md for the problem types.",
 ].join(" ");
 
+const BEARER_DESCRIPTION =
+  "An API key (ADMIN_API_KEY or one of the keys file) or an account's holder token (bst_...), " +
+  "sent as `Authorization: Bearer <secret>`. Routes marked with a lock need one.";
+
 /**
  * Registers the document generator and the UI. Must be registered before the routes, whose
- * schemas it collects as they are added.
+ * schemas it collects as they are added. `secured`: access control is on, so the document
+ * declares the bearer scheme (each route says whether it needs it).
  */
-export function registerOpenApi(app: FastifyInstance): void {
+export function registerOpenApi(app: FastifyInstance, secured = false): void {
   app.register(swagger, {
     openapi: {
       openapi: "3.0.3",
@@ -30,8 +38,14 @@ export function registerOpenApi(app: FastifyInstance): void {
         { name: "transfers", description: "Money between accounts" },
         { name: "health", description: "Liveness" },
       ],
+      ...(secured && {
+        components: { securitySchemes: { [BEARER_SCHEME]: { type: "http", scheme: "bearer", description: BEARER_DESCRIPTION } } },
+      }),
     },
   });
   app.register(swaggerUi, { routePrefix: DOCS_PATH });
-  app.get(OPENAPI_PATH, { schema: { hide: true } }, () => app.swagger());
+  // In a plugin, so that it is added after the hooks that tag every route.
+  app.register(async (scope) => {
+    scope.get(OPENAPI_PATH, { schema: { hide: true } }, () => app.swagger());
+  });
 }

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { NAME_LENGTH_MAX, PAGE_SIZE_MAX } from "../../src/index.js";
+import { adminKey } from "../../src/http/auth/index.js";
 import { API_ROUTES, appWith, request } from "./helpers.js";
 
 interface OpenApiDocument {
@@ -45,6 +46,42 @@ describe("GET /openapi.json", () => {
     const responses = doc.paths["/accounts/{name}/withdrawals"]?.post?.responses ?? {};
     expect(Object.keys(responses).sort()).toEqual(["200", "400", "404", "409", "413", "415", "422"]);
     expect(Object.keys(responses["404"]?.content ?? {})).toEqual(["application/problem+json"]);
+  });
+});
+
+describe("GET /openapi.json, with access control", () => {
+  type Operation = { security?: unknown; responses: Record<string, unknown> };
+  async function operations(options: Parameters<typeof appWith>[1]): Promise<{ doc: Record<string, unknown>; ops: Map<string, Operation> }> {
+    const { app } = appWith({}, options);
+    const response = await request(app, "GET", "/openapi.json");
+    const doc = response.body as { paths: Record<string, Record<string, Operation>> };
+    const ops = new Map(Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => [`${method.toUpperCase()} ${path}`, operation] as const)));
+    return { doc, ops };
+  }
+
+  it("when off, declares no security and no 401, 403 or 429", async () => {
+    const { doc, ops } = await operations({});
+    expect(doc.components).not.toHaveProperty("securitySchemes");
+    for (const operation of ops.values()) {
+      expect(operation.security).toBeUndefined();
+      expect(Object.keys(operation.responses)).not.toContain("401");
+    }
+  });
+
+  it("when on, declares the bearer scheme, and on each route whether it needs it and its 401, 403 and 429", async () => {
+    const { doc, ops } = await operations({ access: { keys: [adminKey("admin-secret-0123456789")] } });
+    expect(doc.components).toMatchObject({ securitySchemes: { bearer: { type: "http", scheme: "bearer" } } });
+    expect([...ops.keys()].sort()).toEqual([...API_ROUTES, "POST /accounts/{name}/token"].sort());
+    for (const [route, operation] of ops) {
+      if (route === "GET /health") {
+        expect(operation.security).toEqual([]);
+        expect(Object.keys(operation.responses)).toEqual(["200"]);
+      } else {
+        expect(operation.security, route).toEqual([{ bearer: [] }]);
+        expect(Object.keys(operation.responses), route).toEqual(expect.arrayContaining(["401", "403", "429"]));
+      }
+    }
   });
 });
 

@@ -110,11 +110,14 @@ export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 // What each error status means on these routes, for the OpenAPI document.
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: "Invalid input or refused operation (problem details)",
+  401: "No credential, or one that is malformed, unknown or revoked; see WWW-Authenticate (problem details)",
+  403: "The credential does not allow this: a scope it lacks, or an account that is not the token's (problem details)",
   404: "Unknown account (problem details)",
   409: "An account with this name exists, or the idempotency key's first request is still in progress (problem details)",
   413: "Body over the size limit (problem details)",
   415: "Body is not JSON (problem details)",
   422: "The idempotency key was used with a different request (problem details)",
+  429: "Too many requests, or too many failed authentications from this address; see Retry-After (problem details)",
 };
 
 interface ProblemResponse {
