@@ -11,7 +11,7 @@ import Fastify, {
   type RawServerDefault,
 } from "fastify";
 import { Bank } from "../core/index.js";
-import { accessControlOf, edge, idempotencyScopeOf, tagRoutes, type AccessOptions } from "./auth/index.js";
+import { accessControlOf, edge, idempotencyScopeOf, tagRoutes, type AccessOptions, type RateLimit } from "./auth/index.js";
 import { handleFrameworkError, registerErrorHandlers } from "./errors.js";
 import { BODY_LIMIT_BYTES, PATH_PARAM_LENGTH_MAX } from "./limits.js";
 import { registerOpenApi } from "./openapi.js";
@@ -51,6 +51,8 @@ export interface AppOptions {
    * no hook is registered and every route is open, as for a sandbox on a loopback address.
    */
   access?: AccessOptions;
+  /** Requests per window allowed to each credential (each address when open); off unless given. */
+  rateLimit?: RateLimit;
 }
 
 // Whatever logger options are given, a credential is never written to the log.
@@ -90,8 +92,8 @@ export function buildApp(options: AppOptions = {}): BankApp {
   // Only JSON bodies are accepted: without this, text/plain would be parsed and reach validation.
   app.removeContentTypeParser("text/plain");
   registerErrorHandlers(app);
-  if (access !== undefined) {
-    const edgeOptions = { access };
+  if (access !== undefined || options.rateLimit !== undefined) {
+    const edgeOptions = { access, rateLimit: options.rateLimit };
     app.addHook("onRoute", tagRoutes(edgeOptions));
     app.register(edge, edgeOptions);
   }

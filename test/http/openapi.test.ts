@@ -2,7 +2,7 @@
 
 import { describe, expect, it } from "vitest";
 import { NAME_LENGTH_MAX, PAGE_SIZE_MAX } from "../../src/index.js";
-import { adminKey } from "../../src/http/auth/index.js";
+import { adminKey, parseRateLimit } from "../../src/http/auth/index.js";
 import { API_ROUTES, appWith, request } from "./helpers.js";
 
 interface OpenApiDocument {
@@ -82,6 +82,14 @@ describe("GET /openapi.json, with access control", () => {
         expect(Object.keys(operation.responses), route).toEqual(expect.arrayContaining(["401", "403", "429"]));
       }
     }
+  });
+
+  it("when only the rate limit is on, lists its 429 and no security", async () => {
+    const { ops } = await operations({ rateLimit: parseRateLimit("10/s") });
+    const transfer = ops.get("POST /transfers") as Operation;
+    expect(transfer.security).toBeUndefined();
+    expect(Object.keys(transfer.responses)).toContain("429");
+    expect(Object.keys(transfer.responses)).not.toContain("401");
   });
 });
 

@@ -1,7 +1,7 @@
 // Access control at the edge of the HTTP layer, off unless configured. With API keys, every route
-// but the public ones needs a credential, checked before any handler runs; each route is tagged
-// with its rule from the table and the OpenAPI document says what it needs. Without a key,
-// nothing here is registered at all.
+// but the public ones needs a credential, checked before any handler runs; with a rate limit,
+// every such route is limited. Either way each route is tagged with its rule from the table and
+// the OpenAPI document says what it needs. With neither, nothing here is registered at all.
 
 import type { FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
 import fastifyPlugin from "fastify-plugin";
@@ -13,9 +13,11 @@ import { FailureLimit, type FailureLimitOptions } from "./failures.js";
 import { guardHooks } from "./guard.js";
 import { HolderTokens } from "./holder-tokens.js";
 import type { ApiKey } from "./keys-file.js";
+import { rateLimit, type RateLimit } from "./rate-limit.js";
 
 export { HolderTokens, type HolderTokenChange, type HolderTokenListener } from "./holder-tokens.js";
 export { adminKey, combineKeys, parseApiKeys, readApiKeysFile, type ApiKey } from "./keys-file.js";
+export { parseRateLimit, type RateLimit } from "./rate-limit.js";
 export { SCOPES, type Scope } from "./scopes.js";
 
 /** Access control's configuration: on when there is at least one key. */
@@ -31,6 +33,7 @@ export interface AccessOptions {
 export interface EdgeOptions {
   /** The keys and the token registry when access control is on, else undefined. */
   readonly access: (AccessOptions & { readonly tokens: HolderTokens }) | undefined;
+  readonly rateLimit: RateLimit | undefined;
 }
 
 /** Access control's options with a token registry, or undefined when no key turns it on. */
@@ -45,8 +48,9 @@ export function idempotencyScopeOf(request: FastifyRequest): string {
 }
 
 /**
- * Registers the edge's hooks on `app`: the guard. Register it before the routes, and add
- * `tagRoutes` as an `onRoute` hook of the app itself.
+ * Registers the edge's hooks on `app`: the guard, then the rate limit, in that order (a refused
+ * request is never counted against a credential, nor does it reserve anything). Register it
+ * before the routes, and add `tagRoutes` as an `onRoute` hook of the app itself.
  */
 export const edge = fastifyPlugin(async (app: FastifyInstance, options: EdgeOptions) => {
   const { access } = options;
@@ -56,6 +60,7 @@ export const edge = fastifyPlugin(async (app: FastifyInstance, options: EdgeOpti
     app.addHook("onRequest", hooks.onRequest);
     app.addHook("preValidation", hooks.preValidation);
   }
+  if (options.rateLimit !== undefined) await app.register(rateLimit, options.rateLimit);
 }, { name: "bank-edge" });
 
 /**
@@ -75,7 +80,7 @@ export function tagRoutes(options: EdgeOptions): (route: RouteOptions) => void {
     const schema = { ...route.schema } as { security?: unknown; response?: object };
     if (secured) schema.security = rule.public ? [] : [{ [BEARER_SCHEME]: [] }];
     if (!rule.public) {
-      // Any protected route may answer 429: the failed-authentication limit.
+      // Any protected route may answer 429: the rate limit, or the failed-authentication limit.
       const statuses = [...(secured ? [401, 403] : []), 429];
       schema.response = { ...schema.response, ...problemResponses(...statuses) };
     }

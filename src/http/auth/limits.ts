@@ -15,3 +15,6 @@ export const AUTH_FAILURE_WINDOW_MS = 60_000;
  * flood from many addresses costs bounded memory (about 100 bytes an address).
  */
 export const AUTH_FAILURE_ADDRESSES_MAX = 100_000;
+
+/** Highest rate `--rate-limit` takes: requests per window. */
+export const RATE_LIMIT_MAX = 1_000_000_000;
