@@ -1,6 +1,7 @@
 // Builds the HTTP application around a bank: options, validation, errors, docs and routes. It
 // never listens; server.ts does, and tests use `app.inject()`.
 
+import cors from "@fastify/cors";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, {
   type FastifyBaseLogger,
@@ -12,6 +13,7 @@ import Fastify, {
 } from "fastify";
 import { Bank } from "../core/index.js";
 import { accessControlOf, edge, idempotencyScopeOf, tagRoutes, type AccessOptions, type RateLimit } from "./auth/index.js";
+import { corsOptions } from "./cors.js";
 import { handleFrameworkError, registerErrorHandlers } from "./errors.js";
 import { BODY_LIMIT_BYTES, PATH_PARAM_LENGTH_MAX } from "./limits.js";
 import { registerOpenApi } from "./openapi.js";
@@ -53,6 +55,8 @@ export interface AppOptions {
   access?: AccessOptions;
   /** Requests per window allowed to each credential (each address when open); off unless given. */
   rateLimit?: RateLimit;
+  /** Origins allowed to call the API from a browser (`*` for any); CORS is off unless given. */
+  corsOrigins?: readonly string[];
 }
 
 // Whatever logger options are given, a credential is never written to the log.
@@ -92,6 +96,8 @@ export function buildApp(options: AppOptions = {}): BankApp {
   // Only JSON bodies are accepted: without this, text/plain would be parsed and reach validation.
   app.removeContentTypeParser("text/plain");
   registerErrorHandlers(app);
+  // CORS first, so that its headers are on every answer, refusals of access control included.
+  if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) app.register(cors, corsOptions(options.corsOrigins));
   if (access !== undefined || options.rateLimit !== undefined) {
     const edgeOptions = { access, rateLimit: options.rateLimit };
     app.addHook("onRoute", tagRoutes(edgeOptions));
