@@ -34,8 +34,8 @@ const UNAUTHORIZED: Readonly<Record<AuthenticationFailure, { challenge: string; 
 };
 
 const HOLDER_DETAIL =
-  "An account token may only read its own account and history and move money out of it " +
-  "(withdrawals, and transfers and batches it sends every transfer of)";
+  "An account token may only read its own account and its history, and move money out of it: " +
+  "withdrawals, transfers it sends, and batches whose every transfer it sends";
 
 /** The hooks that decide; `failures` counts failed authentications by address. */
 export function guardHooks(credentials: Credentials, failures: FailureLimit) {
