@@ -1,6 +1,7 @@
 // Account routes: open one (POST /accounts), list them (GET /accounts), read one (GET /accounts/{name}).
 // The seed's clients post to "/accounts/", so both spellings are served; the OpenAPI document shows one.
 
+import type { FastifyContextConfig } from "fastify";
 import type { Bank } from "../../core/index.js";
 import type { BankApp } from "../app.js";
 import type { HolderTokens } from "../auth/index.js";
@@ -12,10 +13,12 @@ import { createAccountSchema, getAccountSchema, listAccountsSchema } from "../sc
  * gives it a holder token, answered once.
  */
 export function registerAccountRoutes(app: BankApp, bank: Bank, tokens?: HolderTokens): void {
+  // The token is never kept for an idempotency key's replay.
+  const config: FastifyContextConfig = tokens === undefined ? {} : { secretFields: ["token"] };
   for (const url of ["/accounts", "/accounts/"]) {
     const hide = url.endsWith("/");
 
-    app.post(url, { schema: { ...createAccountSchema, hide }, config: { secretFields: ["token"] } }, (request, reply) => {
+    app.post(url, { schema: { ...createAccountSchema, hide }, config }, (request, reply) => {
       const { name, initial_balance } = request.body;
       const account = bank.createAccount(name, initial_balance);
       // In the same synchronous step as the opening, so that durable mode journals both together.
