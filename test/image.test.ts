@@ -238,8 +238,9 @@ describe("the image's runtime stage, built as the Dockerfile says", () => {
       server.kill("SIGKILL");
       await exited;
     }
+    // Removing the two stages' trees takes seconds, more on a busy machine than the default 10 s allow.
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-  });
+  }, STEP_TIMEOUT_MS);
 
   it("holds the compiled code and the production dependencies, and no sources or development tools", () => {
     expect(readdirSync(runtime.root).sort()).toEqual(["dist", "node_modules", "package.json"]);
