@@ -14,10 +14,12 @@ const CLI_MAIN = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url
 const READY_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 10_000;
 
+// Every child still running, so that an exit on error, Ctrl-C or SIGTERM leaves no server behind.
 const children = new Set<ChildProcess>();
 process.on("exit", () => {
   for (const child of children) child.kill("SIGKILL");
 });
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
 
 export interface BenchServer {
   readonly url: string;
