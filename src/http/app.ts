@@ -12,7 +12,7 @@ import Fastify, {
   type RawServerDefault,
 } from "fastify";
 import { Bank } from "../core/index.js";
-import { accessControlOf, edge, idempotencyScopeOf, tagRoutes, type AccessOptions, type RateLimit } from "./auth/index.js";
+import { edgeOf, idempotencyScopeOf, type AccessOptions, type RateLimit } from "./auth/index.js";
 import { corsOptions } from "./cors.js";
 import { handleFrameworkError, registerErrorHandlers } from "./errors.js";
 import { BODY_LIMIT_BYTES, PATH_PARAM_LENGTH_MAX } from "./limits.js";
@@ -79,7 +79,8 @@ function withRedaction(logger: FastifyServerOptions["logger"]): FastifyServerOpt
  */
 export function buildApp(options: AppOptions = {}): BankApp {
   const bank = options.bank ?? new Bank();
-  const access = accessControlOf(options.access);
+  const edge = edgeOf(options);
+  const secured = edge?.secured ?? false;
   const app = Fastify({
     logger: withRedaction(options.logger),
     bodyLimit: BODY_LIMIT_BYTES,
@@ -98,18 +99,15 @@ export function buildApp(options: AppOptions = {}): BankApp {
   registerErrorHandlers(app);
   // CORS first, so that its headers are on every answer, refusals of access control included.
   if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) app.register(cors, corsOptions(options.corsOrigins));
-  if (access !== undefined || options.rateLimit !== undefined) {
-    const edgeOptions = { access, rateLimit: options.rateLimit };
-    app.addHook("onRoute", tagRoutes(edgeOptions));
-    app.register(edge, edgeOptions);
-  }
-  app.addHook("onRoute", idempotentPosts(options.idempotency, access === undefined ? undefined : idempotencyScopeOf));
-  registerOpenApi(app, access !== undefined);
+  app.addHook("onRoute", idempotentPosts(options.idempotency, secured ? idempotencyScopeOf : undefined));
+  // After idempotency's onRoute hook, so that each route's guard and limit run before its own hooks.
+  edge?.register(app);
+  registerOpenApi(app, secured);
   // Routes go in a plugin so that they are added after the OpenAPI generator has loaded.
   app.register((routes: BankApp, _options, done) => {
     registerHealthRoutes(routes);
-    registerAccountRoutes(routes, bank, access?.tokens);
-    if (access !== undefined) registerTokenRoutes(routes, bank, access.tokens);
+    registerAccountRoutes(routes, bank, edge?.tokens);
+    if (edge?.tokens !== undefined) registerTokenRoutes(routes, bank, edge.tokens);
     registerCashRoutes(routes, bank);
     registerTransferRoutes(routes, bank);
     registerBatchRoutes(routes, bank, validatorCompiler, options.fastBatchReader ?? true);

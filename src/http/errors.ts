@@ -50,14 +50,7 @@ export const HTTP_PROBLEMS = {
   INTERNAL_ERROR: { status: 500, slug: "internal-error", title: "Internal server error" },
 } as const satisfies Record<string, ProblemType>;
 
-export type HttpProblemCode = keyof typeof HTTP_PROBLEMS;
-
-/** An HTTP-level refusal thrown rather than sent, by a plugin that can only throw (the rate limit). */
-export class HttpProblemError extends Error {
-  constructor(readonly problem: Problem) {
-    super(problem.detail);
-  }
-}
+type HttpProblemCode = keyof typeof HTTP_PROBLEMS;
 
 // Fastify's own error codes that have a problem of their own; other 4xx become BAD_REQUEST.
 const FRAMEWORK_PROBLEMS: Readonly<Record<string, HttpProblemCode>> = {
@@ -98,7 +91,6 @@ export function problemFor(error: unknown): Problem {
     return { ...problem(error.code, BANK_PROBLEMS.BATCH_REFUSED, error.message), index, refusal: { code: refusal.code, detail: refusal.message } };
   }
   if (error instanceof BankError) return problem(error.code, BANK_PROBLEMS[error.code], error.message);
-  if (error instanceof HttpProblemError) return error.problem;
   const { code = "", statusCode = 500, message = "" } = error as Partial<FastifyError>;
   const detail = FRAMEWORK_DETAILS[code] ?? message;
   const known = FRAMEWORK_PROBLEMS[code];

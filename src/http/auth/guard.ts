@@ -7,16 +7,12 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
 import { httpProblem, sendProblem } from "../errors.js";
 import { ScannedBatch } from "../batch-reader/index.js";
-import type { Rule } from "./access-table.js";
+import type { AccessRule } from "./access-table.js";
 import type { AuthenticationFailure, Credential, Credentials, HolderCredential } from "./credentials.js";
 import type { FailureLimit } from "./failures.js";
 import { grants } from "./scopes.js";
 
 declare module "fastify" {
-  interface FastifyContextConfig {
-    /** The route's access rule, from the table (set on every route while access control or rate limiting is on). */
-    access?: Rule;
-  }
   interface FastifyRequest {
     /** Who sent the request, once access control has found out (absent while access control is off). */
     credential?: Credential | null;
@@ -37,48 +33,53 @@ const HOLDER_DETAIL =
   "An account token may only read its own account and its history, and move money out of it: " +
   "withdrawals, transfers it sends, and batches whose every transfer it sends";
 
-/** The hooks that decide; `failures` counts failed authentications by address. */
+type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
+
+/**
+ * The hooks that decide, made for each protected route with its rule, so that no request looks
+ * its rule up; `failures` counts failed authentications by address.
+ */
 export function guardHooks(credentials: Credentials, failures: FailureLimit) {
   return {
-    onRequest(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-      const rule = request.routeOptions.config.access;
-      // No rule: the not-found handler, which tells nothing about accounts.
-      if (rule === undefined || rule.public) return done();
-      const retryAfter = failures.retryAfterSeconds(request.ip);
-      if (retryAfter > 0) {
-        reply.header("retry-after", retryAfter);
-        const detail = `Too many failed authentications from this address; retry in ${retryAfter} s`;
-        sendProblem(reply, httpProblem("RATE_LIMITED", detail));
-        return;
-      }
-      const credential = credentials.authenticate(request.headers.authorization);
-      if (typeof credential === "string") {
-        if (credential === "malformed" || credential === "unknown") failures.record(request.ip);
-        const { challenge, detail } = UNAUTHORIZED[credential];
-        reply.header("www-authenticate", challenge);
-        sendProblem(reply, httpProblem("UNAUTHORIZED", detail));
-        return;
-      }
-      request.credential = credential;
-      if (credential.kind === "key") {
-        if (grants(credential.scopes, rule.scope)) return done();
-        const detail = `The API key '${credential.name}' lacks the scope '${rule.scope}' that this route needs`;
-        return forbid(reply, detail, `, scope="${rule.scope}"`);
-      }
-      if (rule.holder === "never" || (rule.holder === "path" && !ownsPath(request, credential))) {
-        return forbid(reply, HOLDER_DETAIL, "");
-      }
-      done();
+    /** Before the body is read: who is it (401), may this address try (429), and may it call this route (403). */
+    onRequest(rule: AccessRule): Hook {
+      return (request, reply, done) => {
+        const retryAfter = failures.retryAfterSeconds(request.ip);
+        if (retryAfter > 0) {
+          reply.header("retry-after", retryAfter);
+          const detail = `Too many failed authentications from this address; retry in ${retryAfter} s`;
+          sendProblem(reply, httpProblem("RATE_LIMITED", detail));
+          return;
+        }
+        const credential = credentials.authenticate(request.headers.authorization);
+        if (typeof credential === "string") {
+          if (credential === "malformed" || credential === "unknown") failures.record(request.ip);
+          const { challenge, detail } = UNAUTHORIZED[credential];
+          reply.header("www-authenticate", challenge);
+          sendProblem(reply, httpProblem("UNAUTHORIZED", detail));
+          return;
+        }
+        request.credential = credential;
+        if (credential.kind === "key") {
+          if (grants(credential.scopes, rule.scope)) return done();
+          const detail = `The API key '${credential.name}' lacks the scope '${rule.scope}' that this route needs`;
+          return forbid(reply, detail, `, scope="${rule.scope}"`);
+        }
+        if (rule.holder === "never" || (rule.holder === "path" && !ownsPath(request, credential))) {
+          return forbid(reply, HOLDER_DETAIL, "");
+        }
+        done();
+      };
     },
 
-    /** A holder's transfer or batch, with its body parsed and not yet validated. */
-    preValidation(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
-      const credential = request.credential;
-      if (credential?.kind !== "holder") return done();
-      const { holder } = request.routeOptions.config.access as { holder: string };
-      if (holder === "sender" && !sendsTransfer(request.body, credential.account)) return forbid(reply, HOLDER_DETAIL, "");
-      if (holder === "senders" && !sendsBatch(request.body, credential.account)) return forbid(reply, HOLDER_DETAIL, "");
-      done();
+    /** A holder's transfer or batch, with its body parsed and not yet validated: its senders. */
+    preValidation(rule: AccessRule): Hook {
+      const sends = rule.holder === "senders" ? sendsBatch : sendsTransfer;
+      return (request, reply, done) => {
+        const credential = request.credential;
+        if (credential?.kind === "holder" && !sends(request.body, credential.account)) return forbid(reply, HOLDER_DETAIL, "");
+        done();
+      };
     },
   };
 }

@@ -1,10 +1,9 @@
 // Access control at the edge of the HTTP layer, off unless configured. With API keys, every route
 // but the public ones needs a credential, checked before any handler runs; with a rate limit,
-// every such route is limited. Either way each route is tagged with its rule from the table and
-// the OpenAPI document says what it needs. With neither, nothing here is registered at all.
+// every such route is limited. The table is read once per route, as it is added: the route gets
+// its hooks and its OpenAPI schema says what it needs. With neither, nothing here is registered.
 
 import type { FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
-import fastifyPlugin from "fastify-plugin";
 import { BEARER_SCHEME } from "../openapi.js";
 import { problemResponses } from "../schemas/common.js";
 import { ruleOf, type Rule } from "./access-table.js";
@@ -13,7 +12,7 @@ import { FailureLimit, type FailureLimitOptions } from "./failures.js";
 import { guardHooks } from "./guard.js";
 import { HolderTokens } from "./holder-tokens.js";
 import type { ApiKey } from "./keys-file.js";
-import { rateLimit, type RateLimit } from "./rate-limit.js";
+import { RateLimiter, type RateLimit } from "./rate-limit.js";
 
 export { HolderTokens, type HolderTokenChange, type HolderTokenListener } from "./holder-tokens.js";
 export { adminKey, combineKeys, parseApiKeys, readApiKeysFile, type ApiKey } from "./keys-file.js";
@@ -29,61 +28,78 @@ export interface AccessOptions {
   readonly failures?: FailureLimitOptions;
 }
 
-/** What the edge does, as `buildApp` resolves it from the app's options. */
-export interface EdgeOptions {
-  /** The keys and the token registry when access control is on, else undefined. */
-  readonly access: (AccessOptions & { readonly tokens: HolderTokens }) | undefined;
-  readonly rateLimit: RateLimit | undefined;
+type Hook = NonNullable<RouteOptions["onRequest"]>;
+
+function hooksOf(hook: Hook | undefined): Hook[] {
+  if (hook === undefined) return [];
+  return (Array.isArray(hook) ? hook : [hook]) as Hook[];
 }
 
-/** Access control's options with a token registry, or undefined when no key turns it on. */
-export function accessControlOf(options: AccessOptions | undefined): EdgeOptions["access"] {
-  if (options === undefined || options.keys.length === 0) return undefined;
-  return { ...options, tokens: options.tokens ?? new HolderTokens() };
+/** The edge of one app: access control when a key is configured, the rate limit when one is. */
+export class Edge {
+  /** The holder tokens, when access control is on. */
+  readonly tokens: HolderTokens | undefined;
+  private readonly guard: ReturnType<typeof guardHooks> | undefined;
+  private readonly limiter: RateLimiter | undefined;
+
+  constructor(access: AccessOptions | undefined, rateLimit: RateLimit | undefined) {
+    if (access !== undefined && access.keys.length > 0) {
+      this.tokens = access.tokens ?? new HolderTokens();
+      this.guard = guardHooks(new Credentials(access.keys, this.tokens), new FailureLimit(access.failures));
+    }
+    if (rateLimit !== undefined) this.limiter = new RateLimiter(rateLimit);
+  }
+
+  /** Whether access control is on. */
+  get secured(): boolean {
+    return this.guard !== undefined;
+  }
+
+  /**
+   * Registers the edge on `app`. Call it after the other `onRoute` hooks that add route hooks
+   * (idempotency's) and before any route: each route's guard and limit come before its own hooks.
+   */
+  register(app: FastifyInstance): void {
+    if (this.secured) app.decorateRequest("credential", null);
+    if (this.limiter !== undefined) app.register(this.limiter.plugin);
+    app.addHook("onRoute", (route) => this.tagRoute(route));
+  }
+
+  /**
+   * Gives a route its rule from the table: its hooks, and in its schema who may call it and what
+   * it may answer. Throws for a route that the table does not list.
+   */
+  private tagRoute(route: RouteOptions): void {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    const rules = new Set(methods.map((method) => ruleOf(method, route.url)));
+    if (rules.size > 1) throw new Error(`The methods of ${route.url} have different access rules; register them apart`);
+    const rule = rules.values().next().value as Rule;
+    // A copy: route schemas are module constants, shared by apps that may be configured otherwise.
+    const schema = { ...route.schema } as { security?: unknown; response?: object };
+    if (this.secured) schema.security = rule.public ? [] : [{ [BEARER_SCHEME]: [] }];
+    route.schema = schema as RouteOptions["schema"];
+    if (rule.public) return;
+    // Any protected route may answer 429: the rate limit, or the failed-authentication limit.
+    schema.response = { ...schema.response, ...problemResponses(...(this.secured ? [401, 403] : []), 429) };
+    const first: Hook[] = [];
+    if (this.guard !== undefined) {
+      first.push(this.guard.onRequest(rule) as Hook);
+      if (rule.holder === "sender" || rule.holder === "senders") {
+        route.preValidation = [this.guard.preValidation(rule), ...hooksOf(route.preValidation as Hook)] as RouteOptions["preValidation"];
+      }
+    }
+    if (this.limiter !== undefined) first.push(this.limiter.hook as Hook);
+    route.onRequest = [...first, ...hooksOf(route.onRequest)] as RouteOptions["onRequest"];
+  }
+}
+
+/** The edge for an app's options, or undefined when neither access control nor a rate limit is on. */
+export function edgeOf(options: { access?: AccessOptions; rateLimit?: RateLimit }): Edge | undefined {
+  const edge = new Edge(options.access, options.rateLimit);
+  return edge.secured || options.rateLimit !== undefined ? edge : undefined;
 }
 
 /** Idempotency keys of one credential are apart from every other's: the store's key is prefixed. */
 export function idempotencyScopeOf(request: FastifyRequest): string {
   return request.credential?.id ?? "";
-}
-
-/**
- * Registers the edge's hooks on `app`: the guard, then the rate limit, in that order (a refused
- * request is never counted against a credential, nor does it reserve anything). Register it
- * before the routes, and add `tagRoutes` as an `onRoute` hook of the app itself.
- */
-export const edge = fastifyPlugin(async (app: FastifyInstance, options: EdgeOptions) => {
-  const { access } = options;
-  if (access !== undefined) {
-    app.decorateRequest("credential", null);
-    const hooks = guardHooks(new Credentials(access.keys, access.tokens), new FailureLimit(access.failures));
-    app.addHook("onRequest", hooks.onRequest);
-    app.addHook("preValidation", hooks.preValidation);
-  }
-  if (options.rateLimit !== undefined) await app.register(rateLimit, options.rateLimit);
-}, { name: "bank-edge" });
-
-/**
- * An `onRoute` hook that tags every route with its rule from the table and states in its schema
- * who may call it and what it may answer. Added to the app at once, before any route, so that no
- * route escapes it; it throws for a route that the table does not list.
- */
-export function tagRoutes(options: EdgeOptions): (route: RouteOptions) => void {
-  const secured = options.access !== undefined;
-  return (route) => {
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    const rules = new Set(methods.map((method) => ruleOf(method, route.url)));
-    if (rules.size > 1) throw new Error(`The methods of ${route.url} have different access rules; register them apart`);
-    const rule = rules.values().next().value as Rule;
-    route.config = { ...route.config, access: rule };
-    // A copy: route schemas are module constants, shared by apps that may be configured otherwise.
-    const schema = { ...route.schema } as { security?: unknown; response?: object };
-    if (secured) schema.security = rule.public ? [] : [{ [BEARER_SCHEME]: [] }];
-    if (!rule.public) {
-      // Any protected route may answer 429: the rate limit, or the failed-authentication limit.
-      const statuses = [...(secured ? [401, 403] : []), 429];
-      schema.response = { ...schema.response, ...problemResponses(...statuses) };
-    }
-    route.schema = schema as RouteOptions["schema"];
-  };
 }

@@ -1,11 +1,11 @@
 // The request rate limit of --rate-limit: N requests a second or a minute, per credential (per
 // address while access control is off), on every route but the public ones. @fastify/rate-limit
-// counts and sets its headers; this file says how it is keyed and answers in our problem shape.
+// counts; this file says how requests are keyed, sets the headers and answers in our problem shape.
 
 import rateLimitPlugin from "@fastify/rate-limit";
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
 import fastifyPlugin from "fastify-plugin";
-import { HttpProblemError, httpProblem } from "../errors.js";
+import { httpProblem, sendProblem } from "../errors.js";
 import { RATE_LIMIT_MAX } from "./limits.js";
 
 /** A parsed `--rate-limit`: `max` requests per `windowMs`, and how it was written. */
@@ -38,30 +38,42 @@ function keyOf(request: FastifyRequest): string {
   return request.credential?.id ?? `address:${rateLimitPlugin.normalizeIP(request.ip)}`;
 }
 
+type Limiter = ReturnType<FastifyInstance["createRateLimit"]>;
+
 /**
- * Limits every request to a route that is not public. Registered after access control's guard,
- * so a request is counted under the credential the guard found, and before the routes' own hooks,
- * so a refused request never reserves an idempotency key.
+ * The limiter of one app. Its `hook` goes on each protected route, after access control's guard
+ * (so that a request is counted under the credential the guard found, and a refused one against
+ * no one) and before the route's own hooks (so that a limited request never reserves an
+ * idempotency key). The plugin's `createRateLimit` counts, in its store; the hook sets the
+ * headers and answers a 429 in our problem shape, as access control's refusals are answered.
+ * It counts once `plugin` has loaded, which is before any route is called.
  */
-export const rateLimit = fastifyPlugin(async (app: FastifyInstance, limit: RateLimit) => {
-  const seconds = limit.windowMs / 1000;
-  const policy = `${limit.max};w=${seconds}`;
-  await app.register(rateLimitPlugin, {
-    global: false,
-    max: limit.max,
-    timeWindow: limit.windowMs,
-    cache: RATE_LIMIT_KEYS_MAX,
-    keyGenerator: keyOf,
-    // RateLimit-Limit, -Remaining and -Reset (the IETF draft's fields) rather than X-RateLimit-*.
-    enableDraftSpec: true,
-    errorResponseBuilder: (_request, context) =>
-      new HttpProblemError(httpProblem("RATE_LIMITED", `Rate limit of ${limit.text} exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`)),
-  });
-  const check = app.rateLimit();
-  app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
-    const rule = request.routeOptions.config.access;
-    if (rule === undefined || rule.public) return;
-    reply.header("ratelimit-policy", policy);
-    await check.call(app, request, reply);
-  });
-}, { name: "bank-rate-limit" });
+export class RateLimiter {
+  private limiter: Limiter | undefined;
+  private readonly policy: string;
+
+  constructor(readonly limit: RateLimit) {
+    this.policy = `${limit.max};w=${limit.windowMs / 1000}`;
+  }
+
+  /** A route's onRequest hook. */
+  readonly hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
+    (this.limiter as Limiter)(request).then((result) => {
+      // No allow list is configured, so every request is counted.
+      const { max, remaining, ttlInSeconds, isExceeded } = result as Extract<typeof result, { isAllowed: false }>;
+      // RateLimit-Limit, -Remaining and -Reset, the fields of the IETF draft the plugin follows.
+      reply.header("ratelimit-policy", this.policy).header("ratelimit-limit", max)
+        .header("ratelimit-remaining", remaining).header("ratelimit-reset", ttlInSeconds);
+      if (!isExceeded) return done();
+      reply.header("retry-after", ttlInSeconds);
+      sendProblem(reply, httpProblem("RATE_LIMITED", `Rate limit of ${this.limit.text} exceeded; retry in ${ttlInSeconds} s`));
+    }, done);
+  };
+
+  /** Registers @fastify/rate-limit on the app, which adds no hook of its own: ours calls it. */
+  readonly plugin = fastifyPlugin(async (app: FastifyInstance) => {
+    const { limit } = this;
+    await app.register(rateLimitPlugin, { global: false, max: limit.max, timeWindow: limit.windowMs, cache: RATE_LIMIT_KEYS_MAX });
+    this.limiter = app.createRateLimit({ keyGenerator: keyOf });
+  }, { name: "bank-rate-limit" });
+}

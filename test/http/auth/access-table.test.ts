@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import type { FastifyRequest } from "fastify";
 import { ACCESS_TABLE, ruleOf } from "../../../src/http/auth/access-table.js";
-import { accessControlOf, idempotencyScopeOf } from "../../../src/http/auth/index.js";
+import { edgeOf, idempotencyScopeOf, parseRateLimit } from "../../../src/http/auth/index.js";
 import { API_ROUTES, appWith, request } from "../helpers.js";
 import { securedApp } from "./support.js";
 
@@ -24,11 +24,21 @@ describe("the access table", () => {
   });
 
   it("when no key is configured, is not consulted: every route is open and no credential scopes anything", async () => {
-    expect(accessControlOf(undefined)).toBeUndefined();
-    expect(accessControlOf({ keys: [] })).toBeUndefined();
+    expect(edgeOf({})).toBeUndefined();
+    expect(edgeOf({ access: { keys: [] } })).toBeUndefined();
+    expect(edgeOf({ access: { keys: [] }, rateLimit: parseRateLimit("1/s") })?.secured).toBe(false);
     expect(idempotencyScopeOf({} as FastifyRequest)).toBe("");
     const { app } = appWith({ alice: 1 }, { access: { keys: [] } });
     expect((await request(app, "GET", "/accounts/alice")).status).toBe(200);
+  });
+
+  it("guards a HEAD request as its GET, once: one wrong token is one failure", async () => {
+    const { app } = securedApp({ access: { failures: { max: 2 } } });
+    const wrong = { authorization: "Bearer wrong-wrong-wrong-wrong" };
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect((await app.inject({ method: "HEAD", url: "/accounts/alice", headers: wrong })).statusCode).toBe(401);
+    }
+    expect((await app.inject({ method: "HEAD", url: "/accounts/alice", headers: wrong })).statusCode).toBe(429);
   });
 
   it("when a route missing from the table is added, it is refused as it is added", () => {
