@@ -14,6 +14,7 @@ import Fastify, {
 import { Bank } from "../core/index.js";
 import { storeOf } from "../core/internal.js";
 import { durableResponses } from "./durability.js";
+import { keepHolderTokens } from "./auth/durable-tokens.js";
 import { edgeOf, idempotencyScopeOf, type AccessOptions, type RateLimit } from "./auth/index.js";
 import { corsOptions } from "./cors.js";
 import { handleFrameworkError, registerErrorHandlers } from "./errors.js";
@@ -92,6 +93,9 @@ export function buildApp(options: AppOptions = {}): BankApp {
   const bank = options.bank ?? new Bank();
   const edge = edgeOf(options);
   const secured = edge?.secured ?? false;
+  const store = storeOf(bank);
+  // Holder tokens of a durable bank are journaled with the changes that make them.
+  if (edge?.tokens !== undefined && store !== null) keepHolderTokens(edge.tokens, store);
   const app = Fastify({
     logger: withRedaction(options.logger),
     bodyLimit: BODY_LIMIT_BYTES,
@@ -125,7 +129,7 @@ export function buildApp(options: AppOptions = {}): BankApp {
   registerErrorHandlers(app, routes);
   // CORS first, so that its headers are on every answer, refusals of access control included.
   if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) app.register(cors, corsOptions(options.corsOrigins));
-  app.addHook("onRoute", idempotentPosts(options.idempotency, secured ? idempotencyScopeOf : undefined, storeOf(bank)));
+  app.addHook("onRoute", idempotentPosts(options.idempotency, secured ? idempotencyScopeOf : undefined, store));
   // After idempotency's onRoute hook, so that each route's guard and limit run before its own hooks.
   edge?.register(app);
   // Last of the onRoute hooks: it appends its onSend after the idempotency hooks' (see durability.ts).

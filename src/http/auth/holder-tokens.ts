@@ -79,6 +79,19 @@ export class HolderTokens {
     for (const [account, hash] of restored) this.set(account, hash);
   }
 
+  /**
+   * Puts back one change recorded before a restart (a token issued or rotated), on top of those
+   * put back before it; `onChange` is not called.
+   */
+  replay(account: string, hash: string): void {
+    if (!isDigest(hash)) throw new Error(`The token digest of account '${account}' is not 64 lowercase hexadecimal digits`);
+    const owner = this.accountByDigest.get(hash);
+    if (owner !== undefined && owner !== account) throw new Error(`The token digest of account '${account}' is another account's too`);
+    const previous = this.digestByAccount.get(account);
+    if (previous !== undefined) this.accountByDigest.delete(previous);
+    this.set(account, hash);
+  }
+
   private replace(account: string, kind: HolderTokenChange["kind"]): string {
     const token = newHolderToken();
     const hash = digestOf(token);
