@@ -6,7 +6,7 @@ import type { ChildProcess } from "node:child_process";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { spawnChild } from "../common/children.js";
-import { processCpuSeconds } from "./cpu.js";
+import { processCpuSeconds } from "../common/cpu.js";
 
 export const HOST = "127.0.0.1";
 
