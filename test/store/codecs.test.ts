@@ -123,6 +123,27 @@ describe("the ledger's listeners", () => {
   });
 });
 
+describe("CRC-32C", () => {
+  it("when given the test vectors of RFC 3720 and the usual check string, gives their checksums", () => {
+    const ascending = Uint8Array.from({ length: 32 }, (_, index) => index);
+    expect(crc32c(new Uint8Array(32))).toBe(0x8a9136aa);
+    expect(crc32c(new Uint8Array(32).fill(0xff))).toBe(0x62a8ab43);
+    expect(crc32c(ascending)).toBe(0x46dd794e);
+    expect(crc32c(ascending.slice().reverse())).toBe(0x113fdb5c);
+    expect(crc32c(Buffer.from("123456789"))).toBe(0xe3069283);
+  });
+
+  it("when a range is taken in two pieces, continuing from the first gives the checksum of the whole", () => {
+    const bytes = Uint8Array.from({ length: 45 }, (_, index) => (index * 37 + 11) & 0xff);
+    for (let start = 0; start < 9; start++) {
+      const whole = crc32c(bytes, start, bytes.length);
+      for (let split = start; split <= bytes.length; split++) {
+        expect(crc32c(bytes, split, bytes.length, crc32c(bytes, start, split))).toBe(whole);
+      }
+    }
+  });
+});
+
 describe("the record format", () => {
   it("when a record is damaged or cut, reading it says why", () => {
     const buffer = new RecordBuffer();
