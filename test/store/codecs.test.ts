@@ -144,7 +144,42 @@ describe("CRC-32C", () => {
   });
 });
 
+/** A record as docs/DURABILITY.md lays it out, built field by field with Buffer's own writers. */
+function recordBytes(sequence: number, kind: number, payload: Buffer): Buffer {
+  const bytes = Buffer.alloc(17 + payload.length);
+  bytes.writeUInt32LE(bytes.length - 4, 0);
+  bytes.writeUInt32LE(sequence % 2 ** 32, 8);
+  bytes.writeUInt32LE(Math.floor(sequence / 2 ** 32), 12);
+  bytes[16] = kind;
+  payload.copy(bytes, 17);
+  bytes.writeUInt32LE(crc32c(bytes, 8, bytes.length, crc32c(bytes, 0, 4)), 4);
+  return bytes;
+}
+
 describe("the record format", () => {
+  it("when records are encoded, their bytes are the format's, field by field, past 2^32 too", () => {
+    const buffer = new RecordBuffer();
+    const sequence = 2 ** 32 + 5;
+    buffer.opened(sequence, 7, "Zoë", 12_345, 1_764_633_600_123);
+    buffer.moved(sequence + 1, EntryKind.Transfer, 7, NONE, 99_999_999_999, 1_764_633_600_124.5);
+    buffer.commit(sequence + 2);
+    const opened = Buffer.alloc(20);
+    opened.writeUInt32LE(7, 0);
+    opened.writeDoubleLE(12_345, 4);
+    opened.writeDoubleLE(1_764_633_600_123, 12);
+    const moved = Buffer.alloc(25);
+    moved[0] = EntryKind.Transfer;
+    moved.writeUInt32LE(7, 1);
+    moved.writeUInt32LE(NONE, 5);
+    moved.writeDoubleLE(99_999_999_999, 9);
+    moved.writeDoubleLE(1_764_633_600_124.5, 17);
+    expect(Buffer.from(buffer.view())).toEqual(Buffer.concat([
+      recordBytes(sequence, 1, Buffer.concat([opened, Buffer.from("Zoë", "utf8")])),
+      recordBytes(sequence + 1, 2, moved),
+      recordBytes(sequence + 2, 4, Buffer.alloc(0)),
+    ]));
+  });
+
   it("when a record is damaged or cut, reading it says why", () => {
     const buffer = new RecordBuffer();
     buffer.moved(1, EntryKind.Transfer, 0, 1, 250, 9);
