@@ -121,11 +121,15 @@ function recordChecksum(bytes: Uint8Array, start: number, end: number): number {
   return crc32c(bytes, start + 8, end, crc32c(bytes, start, start + 4));
 }
 
-/** One record read back. `payload` is a view into the bytes read. */
+/**
+ * One record read back: its header, and where its payload lies in the bytes it was read from
+ * (`payloadStart` to `end`). No view of the payload is made: recovery reads millions of records,
+ * and a Buffer for each cost as much as checking its checksum.
+ */
 export interface JournalRecord {
   readonly sequence: number;
   readonly kind: RecordKind;
-  readonly payload: Buffer;
+  readonly payloadStart: number;
   /** Offset just past the record. */
   readonly end: number;
 }
@@ -133,43 +137,61 @@ export interface JournalRecord {
 /** Why no record could be read at an offset. */
 export type ReadFailure = "truncated" | "bad length" | "bad checksum" | "unknown kind";
 
+/** The little-endian u32 at `at`, read without Buffer's checks (the caller has checked the bounds). */
+function u32(bytes: Uint8Array, at: number): number {
+  return ((bytes[at] as number) | ((bytes[at + 1] as number) << 8) | ((bytes[at + 2] as number) << 16) | ((bytes[at + 3] as number) << 24)) >>> 0;
+}
+
 /** The record at `offset`, or why there is none there. */
-export function readRecord(bytes: Buffer, offset: number): JournalRecord | ReadFailure {
+export function readRecord(bytes: Uint8Array, offset: number): JournalRecord | ReadFailure {
   if (offset + RECORD_HEADER_BYTES > bytes.length) return "truncated";
-  const length = bytes.readUInt32LE(offset);
+  const length = u32(bytes, offset);
   if (length < RECORD_HEADER_BYTES - 4 || length > RECORD_BYTES_MAX) return "bad length";
   const end = offset + 4 + length;
   if (end > bytes.length) return "truncated";
-  if (recordChecksum(bytes, offset, end) !== bytes.readUInt32LE(offset + 4)) return "bad checksum";
+  if (recordChecksum(bytes, offset, end) !== u32(bytes, offset + 4)) return "bad checksum";
   const kind = bytes[offset + 16] as RecordKind;
   if (kind < RecordKind.Opened || kind > RecordKind.Commit) return "unknown kind";
-  const sequence = bytes.readUInt32LE(offset + 8) + bytes.readUInt32LE(offset + 12) * 0x1_0000_0000;
-  return { sequence, kind, payload: bytes.subarray(offset + RECORD_HEADER_BYTES, end), end };
+  const sequence = u32(bytes, offset + 8) + u32(bytes, offset + 12) * 0x1_0000_0000;
+  return { sequence, kind, payloadStart: offset + RECORD_HEADER_BYTES, end };
 }
 
-/** An Opened record's fields. */
-export function readOpened(payload: Buffer): { account: number; balanceMinor: number; timeMs: number; name: string } {
-  return {
-    account: payload.readUInt32LE(0),
-    balanceMinor: payload.readDoubleLE(4),
-    timeMs: payload.readDoubleLE(12),
-    name: payload.toString("utf8", 20),
-  };
-}
+/** The bytes records are read from, with a view of them for their numbers. */
+export class RecordBytes {
+  readonly fields: DataView;
 
-/** A Moved record's fields. */
-export function readMoved(payload: Buffer): { kind: number; debit: number; credit: number; amountMinor: number; timeMs: number } {
-  return {
-    kind: payload[0] as number,
-    debit: payload.readUInt32LE(1),
-    credit: payload.readUInt32LE(5),
-    amountMinor: payload.readDoubleLE(9),
-    timeMs: payload.readDoubleLE(17),
-  };
-}
+  constructor(readonly bytes: Buffer) {
+    this.fields = viewOf(bytes);
+  }
 
-/** A Scoped record's fields. */
-export function readScoped(payload: Buffer): { scope: string; entry: Uint8Array } {
-  const nameLength = payload[0] as number;
-  return { scope: payload.toString("latin1", 1, 1 + nameLength), entry: payload.subarray(1 + nameLength) };
+  /** An Opened record's fields. */
+  opened(record: JournalRecord): { account: number; balanceMinor: number; timeMs: number; name: string } {
+    const at = record.payloadStart;
+    return {
+      account: this.fields.getUint32(at, true),
+      balanceMinor: this.fields.getFloat64(at + 4, true),
+      timeMs: this.fields.getFloat64(at + 12, true),
+      name: this.bytes.toString("utf8", at + 20, record.end),
+    };
+  }
+
+  /** A Moved record's fields. */
+  moved(record: JournalRecord): { kind: number; debit: number; credit: number; amountMinor: number; timeMs: number } {
+    const at = record.payloadStart;
+    const fields = this.fields;
+    return {
+      kind: this.bytes[at] as number,
+      debit: fields.getUint32(at + 1, true),
+      credit: fields.getUint32(at + 5, true),
+      amountMinor: fields.getFloat64(at + 9, true),
+      timeMs: fields.getFloat64(at + 17, true),
+    };
+  }
+
+  /** A Scoped record's fields. */
+  scoped(record: JournalRecord): { scope: string; entry: Uint8Array } {
+    const at = record.payloadStart;
+    const nameLength = this.bytes[at] as number;
+    return { scope: this.bytes.toString("latin1", at + 1, at + 1 + nameLength), entry: this.bytes.subarray(at + 1 + nameLength, record.end) };
+  }
 }

@@ -24,7 +24,7 @@ import { IdempotencyStore, ledgerOf, type LedgerListener } from "../../src/core/
 import { EntryKind, NONE } from "../../src/core/journal.js";
 import { outcomeCodec, type Outcome } from "../../src/core/outcome-codec.js";
 import { crc32c } from "../../src/store/crc32c.js";
-import { readRecord, RecordBuffer, RECORD_BYTES_MAX } from "../../src/store/records.js";
+import { readRecord, RecordBuffer, RecordBytes, RECORD_BYTES_MAX, type JournalRecord } from "../../src/store/records.js";
 import { classify, readSegmentHeader, segmentHeader } from "../../src/store/segments.js";
 
 describe("refusals as plain data", () => {
@@ -178,6 +178,27 @@ describe("the record format", () => {
       recordBytes(sequence + 1, 2, moved),
       recordBytes(sequence + 2, 4, Buffer.alloc(0)),
     ]));
+  });
+
+  it("when records are read back, every field is the one encoded", () => {
+    const buffer = new RecordBuffer();
+    buffer.opened(3, 7, "Zoë", 12_345, 1_764_633_600_123);
+    buffer.moved(4, EntryKind.Transfer, 7, NONE, 99_999_999_999, 1_764_633_600_124.5);
+    buffer.scoped(5, "http", Uint8Array.from([1, 2, 3]));
+    const records = new RecordBytes(Buffer.concat([Buffer.from("x"), buffer.view()]));
+    const read: JournalRecord[] = [];
+    for (let offset = 1; offset < records.bytes.length;) {
+      const record = readRecord(records.bytes, offset);
+      if (typeof record === "string") throw new Error(record);
+      read.push(record);
+      offset = record.end;
+    }
+    expect(read.map((record) => [record.sequence, record.kind])).toEqual([[3, 1], [4, 2], [5, 3]]);
+    const [opened, moved, scoped] = read as [JournalRecord, JournalRecord, JournalRecord];
+    expect(records.opened(opened)).toEqual({ account: 7, balanceMinor: 12_345, timeMs: 1_764_633_600_123, name: "Zoë" });
+    expect(records.moved(moved)).toEqual({ kind: EntryKind.Transfer, debit: 7, credit: NONE, amountMinor: 99_999_999_999, timeMs: 1_764_633_600_124.5 });
+    const { scope, entry } = records.scoped(scoped);
+    expect([scope, [...entry]]).toEqual(["http", [1, 2, 3]]);
   });
 
   it("when a record is damaged or cut, reading it says why", () => {
