@@ -6,7 +6,7 @@ import { HttpCheckError } from "./client.js";
 import { runLoad, type Client } from "./generator.js";
 import type { LoadResult } from "./load.js";
 import type { ScenarioReport } from "./report.js";
-import type { Prepared, Scenario } from "./scenarios.js";
+import { isBatchScenario, type Prepared, type Scenario } from "./scenarios.js";
 import { startChildServer, type ChildServer, type ServerKind } from "./server.js";
 
 const SINGLE_CONNECTIONS = 32;
@@ -77,7 +77,7 @@ export async function runScenario(scenario: Scenario, settings: RunSettings, cli
 }
 
 function firstConnections(scenario: Scenario, settings: RunSettings): number {
-  return scenario.key === "batch" ? (settings.batchConnections[0] as number) : SINGLE_CONNECTIONS;
+  return isBatchScenario(scenario.key) ? (settings.batchConnections[0] as number) : SINGLE_CONNECTIONS;
 }
 
 /** Starts the servers side by side (an idle one costs nothing), then prepares each in turn. */
@@ -110,7 +110,7 @@ async function loadInTurns(state: ScenarioState, settings: RunSettings): Promise
     contender.last = await checkedRun(state, contender, "warm-up", connections, warmUpCount(connections), settings.warmUpSeconds);
   }
   const ours = contenders[0] as Contender;
-  if (scenario.key === "batch" && settings.batchConnections.length > 1) {
+  if (isBatchScenario(scenario.key) && settings.batchConnections.length > 1) {
     // The batch rate depends on how many batches are in flight: try each count, keep the fastest.
     let best: LoadResult | undefined;
     for (const connections of settings.batchConnections) {
