@@ -7,6 +7,7 @@ import { fsyncParagraph, type FsyncLatency } from "../common/fsync.js";
 import { machine } from "../common/machine.js";
 import type { Section } from "../common/regions.js";
 import { serverTitle, summarize, TARGET_BATCH_TRANSFERS_PER_SECOND, type RunFacts, type ScenarioReport } from "./report.js";
+import { isBatchScenario } from "./scenarios.js";
 
 /** Durable POST /transfers over the same server in memory (issue 10). */
 export const TARGET_DURABLE_RATIO = 0.5;
@@ -79,7 +80,7 @@ export function durableVerdict(reports: readonly ScenarioReport[], floor: FsyncL
       const summary = summarize(report);
       const ratio = summary.requestsPerSecond / memoryRate;
       const subject = `\`${report.scenario.title}\`, durable (\`--fsync ${report.fsync ?? ""}\`), ${report.connections} connections`;
-      if (report.scenario.key === "batch") {
+      if (isBatchScenario(report.scenario.key)) {
         const target = report.fsync === "always"
           ? ` (target ≥ ${formatCount(TARGET_BATCH_TRANSFERS_PER_SECOND)}: ${met(summary.transfersPerSecond >= TARGET_BATCH_TRANSFERS_PER_SECOND)})`
           : "";

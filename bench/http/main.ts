@@ -13,7 +13,7 @@ import { clientVersion, CLIENTS, type Client } from "./generator.js";
 import { methodBody } from "./method.js";
 import { resultsBody, resultsTable, SECTION, verdict, type RunFacts, type ScenarioReport } from "./report.js";
 import { runScenario, type RunSettings } from "./run.js";
-import { SCENARIOS, type Scenario } from "./scenarios.js";
+import { isBatchScenario, SCENARIOS, type Scenario } from "./scenarios.js";
 
 const SCENARIO_KEYS = SCENARIOS.map((scenario) => scenario.key);
 
@@ -78,7 +78,7 @@ function chooseGenerators(options: Options): Generators {
   }
   const singles = SCENARIOS.filter((scenario) => options.only.includes(scenario.key) && scenario.wrk);
   if (singles.length === 0) single = "autocannon";
-  const hasBatch = options.only.includes("batch");
+  const hasBatch = options.only.some((key) => isBatchScenario(key));
   const name = (client: Client) => (client === "wrk" ? `${wrk as string} (1 thread)` : autocannon);
   const parts = [
     ...(singles.length > 0 ? [`${name(single)} for single requests`] : []),

@@ -6,7 +6,7 @@ import { machine } from "../common/machine.js";
 import type { Section } from "../common/regions.js";
 import type { Client } from "./generator.js";
 import type { LoadResult } from "./load.js";
-import type { Scenario } from "./scenarios.js";
+import { isBatchScenario, type Scenario } from "./scenarios.js";
 import { isOurs, type ServerKind } from "./server.js";
 
 export const SEED_TRANSFERS_PER_SECOND = 2_700;
@@ -135,16 +135,15 @@ export function verdict(reports: readonly ScenarioReport[], generators: string):
     );
     lines.push(...baselineVerdict(transfer, reports));
   }
-  const singles = ours.filter((report) => report.scenario.key !== "batch");
+  const singles = ours.filter((report) => !isBatchScenario(report.scenario.key));
   if (singles.length > 0) {
     const worst = Math.max(...singles.map((report) => summarize(report).p99Ms));
     lines.push(`- p99 latency, 32 connections: at most ${formatFixed(worst, 2)} ms (target < ${TARGET_P99_MS} ms: ${met(worst < TARGET_P99_MS)}).`);
   }
-  const batch = find("batch");
-  if (batch !== undefined) {
+  for (const batch of ours.filter((report) => isBatchScenario(report.scenario.key))) {
     const transfersPerSecond = summarize(batch).transfersPerSecond;
     lines.push(
-      `- \`POST /transfers/batch\`, ${batch.connections} connections: ${formatCount(transfersPerSecond)} transfers/s ` +
+      `- \`${batch.scenario.title}\`, ${batch.connections} connections: ${formatCount(transfersPerSecond)} transfers/s ` +
         `(target ≥ ${formatCount(TARGET_BATCH_TRANSFERS_PER_SECOND)}: ${met(transfersPerSecond >= TARGET_BATCH_TRANSFERS_PER_SECOND)}).`,
     );
     if (batch.trials.length > 0) {

@@ -8,7 +8,7 @@ import { HttpCheckError } from "./client.js";
 import { runLoad, type Client } from "./generator.js";
 import type { LoadResult } from "./load.js";
 import type { ScenarioReport } from "./report.js";
-import type { Prepared, Scenario } from "./scenarios.js";
+import { isBatchScenario, type Prepared, type Scenario } from "./scenarios.js";
 import { isOurs, startChildServer, type ChildServer, type ServerKind } from "./server.js";
 
 const SINGLE_CONNECTIONS = 32;
@@ -101,7 +101,7 @@ export async function runScenario(scenario: Scenario, settings: RunSettings, cli
 }
 
 function firstConnections(scenario: Scenario, settings: RunSettings): number {
-  return scenario.key === "batch" ? (settings.batchConnections[0] as number) : SINGLE_CONNECTIONS;
+  return isBatchScenario(scenario.key) ? (settings.batchConnections[0] as number) : SINGLE_CONNECTIONS;
 }
 
 /** Our server's own options: a fresh data directory and the fsync policy for a durable one. */
@@ -144,7 +144,7 @@ async function loadInTurns(state: ScenarioState, settings: RunSettings): Promise
     const connections = contender.connections;
     contender.last = await checkedRun(state, contender, "warm-up", connections, warmUpCount(connections), settings.warmUpSeconds);
   }
-  if (scenario.key === "batch" && settings.batchConnections.length > 1) {
+  if (isBatchScenario(scenario.key) && settings.batchConnections.length > 1) {
     // The batch rate depends on how many batches are in flight: try each count, keep the fastest,
     // for each of our servers (one kept on disk may want more in flight than one in memory).
     for (const ours of contenders.filter((contender) => isOurs(contender.kind))) {

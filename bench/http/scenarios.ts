@@ -7,7 +7,10 @@ import { balanceCents, openAccounts, PROBE_ACCOUNT, probeTransactionId } from ".
 import type { LoadResult } from "./load.js";
 import { isOurs, type ServerKind } from "./server.js";
 
-export type ScenarioKey = "balance" | "deposit" | "transfer" | "batch";
+export type ScenarioKey = "balance" | "deposit" | "transfer" | "batch" | "independent";
+
+/** Whether a scenario sends batches: its connection count is tried, and it has no p99 target. */
+export const isBatchScenario = (key: ScenarioKey): boolean => key === "batch" || key === "independent";
 
 /** A scenario opened on a server: the requests to send, and the check around each run. */
 export interface Prepared {
@@ -161,15 +164,20 @@ export const SCENARIOS: readonly Scenario[] = [
     1,
     ["bare", "fastify"],
   ),
-  {
-    key: "batch",
-    title: "POST /transfers/batch",
+  batchScenario("batch", "POST /transfers/batch", true),
+  batchScenario("independent", "POST /transfers/batch {\"atomic\":false}", false),
+];
+
+function batchScenario(key: ScenarioKey, title: string, atomic: boolean): Scenario {
+  return {
+    key,
+    title,
     transfersPerRequest: BATCH_SIZE,
     requestsPerSecondCap: 1_000,
     // 16 bodies round-robin, each answer counted per body for the exact check: autocannon's.
     wrk: false,
     baselines: [],
     durable: true,
-    prepare: (baseUrl) => prepareBatch(baseUrl),
-  },
-];
+    prepare: (baseUrl) => prepareBatch(baseUrl, atomic),
+  };
+}

@@ -26,6 +26,7 @@ import { checkRequest } from "./request-checks.js";
 import { RouteTable } from "./route-table.js";
 import { idempotentPosts, type IdempotencyOptions } from "./idempotency.js";
 import { jsonBodyParser } from "./json-body.js";
+import { requestLoggerFactory } from "./request-logger.js";
 import { registerAccountRoutes } from "./routes/accounts.js";
 import { registerBatchRoutes } from "./routes/batch.js";
 import { registerCashRoutes } from "./routes/cash.js";
@@ -120,6 +121,9 @@ export function buildApp(options: AppOptions = {}): BankApp {
     // connections dropped once idle, see server.ts) instead of getting a 503 in another shape.
     return503OnClosing: false,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  // Without a logger, Fastify gives every request the app's null logger; with one, a child each,
+  // made here only when the request logs a line (see request-logger.ts).
+  if (options.logger !== undefined && options.logger !== false) app.setChildLoggerFactory(requestLoggerFactory);
 
   // Past maxHeadersCount, Node 20 drops headers silently and Node 22 answers its own 431. With no
   // count (0), Node keeps every header, HEADERS_BYTES_MAX bounds them, and checkRequest refuses a

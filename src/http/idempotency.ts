@@ -107,8 +107,6 @@ export function idempotentPosts(
     route.onRequest = [hooks.onRequest, ...asArray(route.onRequest)];
     route.preValidation = [hooks.preValidation, ...asArray(route.preValidation)];
     route.onSend = [hooks.onSend, ...asArray(route.onSend)];
-    route.onRequestAbort = [hooks.onAbort, ...asArray(route.onRequestAbort)];
-    route.onResponse = [hooks.onEnd, ...asArray(route.onResponse)];
     const schema = (route.schema ??= {});
     schema.headers = KeyHeaders;
     schema.response = { ...problemResponses(409, 422), ...(schema.response as object) };
@@ -139,7 +137,14 @@ function keyHooks(store: IdempotencyStore<StoredResponse>, scopeOf: IdempotencyS
         sendProblem(reply, httpProblem("IDEMPOTENCY_KEY_IN_PROGRESS", inProgressDetail(key)));
         return;
       }
-      states.set(request, { key, storeKey, owner: lookup.kind === "new" });
+      const state: KeyState = { key, storeKey, owner: lookup.kind === "new" };
+      states.set(request, state);
+      // Once the response is over, whether answered, hijacked or cut short by the client, a key
+      // this request still holds is released. Only a request with a key listens, so that the
+      // others pay nothing for it.
+      reply.raw.once("close", () => {
+        if (state.owner) store.abandon(storeKey);
+      });
       done();
     },
 
@@ -193,23 +198,7 @@ function keyHooks(store: IdempotencyStore<StoredResponse>, scopeOf: IdempotencyS
       done(null, payload);
     }) as onSendHookHandler,
 
-    /** Releases a key whose request ended without passing through onSend (a hijacked reply). */
-    onEnd(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
-      release(store, request);
-      done();
-    },
-
-    /** The client went away before an answer: the key is free for its retry. */
-    onAbort(request: FastifyRequest, done: HookHandlerDoneFunction): void {
-      release(store, request);
-      done();
-    },
   };
-}
-
-function release(store: IdempotencyStore<StoredResponse>, request: FastifyRequest): void {
-  const state = states.get(request);
-  if (state?.owner === true) store.abandon(state.storeKey);
 }
 
 /** A JSON object's text without some of its top-level fields, the others as they were. */

@@ -18,7 +18,7 @@ interface BatchBody {
   refused: number;
   first_transaction_id: number | null;
   last_transaction_id: number | null;
-  results?: { index: number; status: string; transaction_id: number | null; code: string | null; detail: string | null }[];
+  results?: { index: number; status: string; transaction_id?: number; code?: string; detail?: string }[];
 }
 
 interface HistoryPage {
@@ -210,12 +210,12 @@ describe("POST /transfers/batch, independent", () => {
       first_transaction_id: 3,
       last_transaction_id: 4,
       results: [
-        { index: 0, status: "applied", transaction_id: 3, code: null, detail: null },
-        { index: 1, status: "refused", transaction_id: null, code: "INSUFFICIENT_FUNDS", detail: "Cannot withdraw 60.00; balance is only 40.00" },
-        { index: 2, status: "refused", transaction_id: null, code: "ACCOUNT_NOT_FOUND", detail: "Account 'ghost' not found" },
-        { index: 3, status: "refused", transaction_id: null, code: "INVALID_AMOUNT", detail: 'Amount must be a decimal with at most 2 decimal places, like "25.50"' },
-        { index: 4, status: "applied", transaction_id: 4, code: null, detail: null },
-        { index: 5, status: "refused", transaction_id: null, code: "SAME_ACCOUNT", detail: "Cannot transfer to the same account" },
+        { index: 0, status: "applied", transaction_id: 3 },
+        { index: 1, status: "refused", code: "INSUFFICIENT_FUNDS", detail: "Cannot withdraw 60.00; balance is only 40.00" },
+        { index: 2, status: "refused", code: "ACCOUNT_NOT_FOUND", detail: "Account 'ghost' not found" },
+        { index: 3, status: "refused", code: "INVALID_AMOUNT", detail: 'Amount must be a decimal with at most 2 decimal places, like "25.50"' },
+        { index: 4, status: "applied", transaction_id: 4 },
+        { index: 5, status: "refused", code: "SAME_ACCOUNT", detail: "Cannot transfer to the same account" },
       ],
     } satisfies BatchBody);
     expect(bank.getAccount("alice").balance).toBe(50);

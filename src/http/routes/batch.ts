@@ -62,8 +62,8 @@ function itemBodies(outcome: BatchOutcome): BatchItem[] {
   for (let index = 0; index < outcome.count; index++) {
     const code = outcome.codes[index] as TransferCode;
     items[index] = code === "OK"
-      ? { index, status: "applied", transaction_id: transactionId++, code: null, detail: null }
-      : { index, status: "refused", transaction_id: null, code, detail: outcome.errorAt(index).message };
+      ? { index, status: "applied", transaction_id: transactionId++ }
+      : { index, status: "refused", code, detail: outcome.errorAt(index).message };
   }
   return items;
 }

@@ -25,13 +25,16 @@ export const BatchRequest = Type.Object(
 );
 export type BatchRequest = Static<typeof BatchRequest>;
 
-/** What became of one transfer of an independent batch. */
+/**
+ * What became of one transfer of an independent batch, compactly: an applied one carries its
+ * transaction's id, a refused one its code and detail, and neither repeats the other's fields.
+ */
 const BatchItem = Type.Object({
   index: Type.Integer({ minimum: 0, description: "Position in the request's `transfers`" }),
   status: Type.Enum(["applied", "refused"], { type: "string" }),
-  transaction_id: Nullable(Type.Integer({ minimum: 1, description: "The transfer's transaction, when applied" })),
-  code: Nullable(Type.String({ description: "Why it was refused (a problem code), when refused" })),
-  detail: Nullable(Type.String({ examples: ["Cannot withdraw 50.00; balance is only 20.00"] })),
+  transaction_id: Type.Optional(Type.Integer({ minimum: 1, description: "The transfer's transaction: applied ones only" })),
+  code: Type.Optional(Type.String({ description: "Why it was refused (a problem code): refused ones only" })),
+  detail: Type.Optional(Type.String({ description: "Refused ones only", examples: ["Cannot withdraw 50.00; balance is only 20.00"] })),
 });
 export type BatchItem = Static<typeof BatchItem>;
 

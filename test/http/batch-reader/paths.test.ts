@@ -218,12 +218,12 @@ describe.each(DECLINED)("a batch read the usual way and with %s", (_writing, dec
       first_transaction_id: 4,
       last_transaction_id: 6,
       results: [
-        { index: 0, status: "applied", transaction_id: 4, code: null, detail: null },
-        { index: 1, status: "refused", transaction_id: null, code: "INSUFFICIENT_FUNDS", detail: "Cannot withdraw 60.00; balance is only 40.00" },
-        { index: 2, status: "applied", transaction_id: 5, code: null, detail: null },
-        { index: 3, status: "refused", transaction_id: null, code: "SAME_ACCOUNT", detail: "Cannot transfer to the same account" },
-        { index: 4, status: "refused", transaction_id: null, code: "BALANCE_LIMIT_EXCEEDED", detail: "Balance of 'full' cannot exceed 1000000000000.00" },
-        { index: 5, status: "applied", transaction_id: 6, code: null, detail: null },
+        { index: 0, status: "applied", transaction_id: 4 },
+        { index: 1, status: "refused", code: "INSUFFICIENT_FUNDS", detail: "Cannot withdraw 60.00; balance is only 40.00" },
+        { index: 2, status: "applied", transaction_id: 5 },
+        { index: 3, status: "refused", code: "SAME_ACCOUNT", detail: "Cannot transfer to the same account" },
+        { index: 4, status: "refused", code: "BALANCE_LIMIT_EXCEEDED", detail: "Balance of 'full' cannot exceed 1000000000000.00" },
+        { index: 5, status: "applied", transaction_id: 6 },
       ],
     });
     expect(bank.listAccounts().map((account) => [account.name, account.balance])).toEqual([
