@@ -107,6 +107,7 @@ export class BatchOutcome {
       amount: resolved ? toMajor(this.amountsMinor[index] as number) : given ? transfer.amount : undefined,
       amountMinor: this.amountsMinor[index] as number,
       debitBalanceMinor: this.debitBalancesMinor[index] as number,
+      debitHeldMinor: isCheckCode(code) ? this.ledger.heldMinorAt(this.senders[index] as number) : 0,
     });
   }
 
@@ -145,6 +146,7 @@ export function checkBatchSize(transfers: readonly TransferInstruction[]): void 
 
 /** Resolves a batch given by names, then runs it. The batch's size must have been checked. */
 export function runBatch(ledger: Ledger, transfers: readonly TransferInstruction[], atomic: boolean): BatchOutcome {
+  ledger.expireDue();
   const count = transfers.length;
   const outcome = new BatchOutcome(
     ledger, count, new Int32Array(count), new Int32Array(count), new Float64Array(count), transfers,
@@ -169,6 +171,7 @@ export function runBatch(ledger: Ledger, transfers: readonly TransferInstruction
  * copied; an atomic batch that passes allocates nothing per transfer.
  */
 export function runResolvedBatch(ledger: Ledger, transfers: ResolvedTransfers, atomic: boolean): BatchOutcome {
+  ledger.expireDue();
   const { count } = transfers;
   assert(
     Number.isSafeInteger(count) && count >= 1 && count <= BATCH_SIZE_MAX,
@@ -212,7 +215,7 @@ function checkAll(ledger: Ledger, outcome: BatchOutcome): boolean {
     const amountMinor = amountsMinor[index] as number;
     const senderBalanceMinor = overlay.balanceMinorAt(sender);
     const recipientBalanceMinor = overlay.balanceMinorAt(recipient);
-    const code = check(sender, recipient, amountMinor, senderBalanceMinor, recipientBalanceMinor);
+    const code = check(sender, recipient, amountMinor, senderBalanceMinor - ledger.heldMinorAt(sender), recipientBalanceMinor);
     if (code !== "OK") {
       outcome.settle(index, code, 0, senderBalanceMinor);
       return false;
@@ -243,7 +246,7 @@ function applyEach(ledger: Ledger, outcome: BatchOutcome): void {
     const recipient = recipients[index] as number;
     const amountMinor = amountsMinor[index] as number;
     const senderBalanceMinor = ledger.balanceMinorAt(sender);
-    const code = check(sender, recipient, amountMinor, senderBalanceMinor, ledger.balanceMinorAt(recipient));
+    const code = check(sender, recipient, amountMinor, senderBalanceMinor - ledger.heldMinorAt(sender), ledger.balanceMinorAt(recipient));
     const position = code === "OK" ? ledger.move(EntryKind.Transfer, sender, recipient, amountMinor, timeMs) : 0;
     outcome.settle(index, code, position, senderBalanceMinor);
   }

@@ -3,6 +3,7 @@
 
 export { ledgerOf, storeOf } from "./bank.js";
 export { atomicRefusal, runBatch, runResolvedBatch, type BatchOutcome, type ResolvedTransfers } from "./batch.js";
+export { HoldStatus } from "./holds.js";
 export { EntryKind, NONE } from "./journal.js";
 export {
   IdempotencyStore,
@@ -14,7 +15,7 @@ export {
   type IdempotencyLookup,
   type IdempotencyStoreOptions,
 } from "./idempotency.js";
-export type { Ledger, LedgerListener, MovementKind } from "./ledger.js";
+export type { HoldEnd, Ledger, LedgerListener, MovementKind } from "./ledger.js";
 export type { DurableScope, DurableState, Store } from "./store.js";
 export { nameProblem } from "./name.js";
 export type { TransferCode } from "./transfer.js";

@@ -5,6 +5,7 @@ import { Account } from "./account.js";
 import type { BatchItemResult, BatchResult } from "./batch.js";
 import { refusalFromJson, refusalToJson, type BankError, type RefusalJson } from "./errors.js";
 import { transactionOfEntry } from "./history.js";
+import { Hold } from "./hold.js";
 import type { OutcomeCodec } from "./idempotency.js";
 import type { Ledger } from "./ledger.js";
 import { Transaction } from "./transaction.js";
@@ -18,18 +19,22 @@ type ItemJson = { index: number; transactionId: number } | { index: number; erro
 type OutcomeJson =
   | { error: RefusalJson }
   | { account: number }
+  | { hold: number }
   | { transaction: { id: number; account: number } }
   | { codes: TransferCode[] }
   | { batch: { applied: number; refused: number; results: ItemJson[] } };
 
-/** The codec of a bank's outcomes; `accountAt` gives the bank's handle of an account. */
-export function outcomeCodec(ledger: Ledger, accountAt: (index: number) => Account): OutcomeCodec<Outcome> {
+/** The codec of a bank's outcomes; `accountAt` and `holdAt` give the bank's handles. */
+export function outcomeCodec(
+  ledger: Ledger, accountAt: (index: number) => Account, holdAt: (id: number) => Hold,
+): OutcomeCodec<Outcome> {
   const indexOf = (name: string) => ledger.find(name) as number;
   return {
     encode(outcome): OutcomeJson {
       if (!outcome.ok) return { error: refusalToJson(outcome.error) };
       const { value } = outcome;
       if (value instanceof Account) return { account: indexOf(value.name) };
+      if (value instanceof Hold) return { hold: value.id };
       if (value instanceof Transaction) return { transaction: { id: value.id, account: indexOf(value.accountName) } };
       if (Array.isArray(value)) return { codes: value as TransferCode[] };
       const batch = value as BatchResult;
@@ -42,6 +47,7 @@ export function outcomeCodec(ledger: Ledger, accountAt: (index: number) => Accou
       const encoded = json as OutcomeJson;
       if ("error" in encoded) return { ok: false, error: refusalFromJson(encoded.error) };
       if ("account" in encoded) return { ok: true, value: accountAt(encoded.account) };
+      if ("hold" in encoded) return { ok: true, value: holdAt(encoded.hold) };
       if ("transaction" in encoded) {
         const { id, account } = encoded.transaction;
         return { ok: true, value: transactionOfEntry(ledger, account, id - 1) };

@@ -5,13 +5,21 @@
 import { INSPECT, inspectAs, type Inspect, type InspectOptions } from "./inspect.js";
 import { formatMinor, toMajor } from "./units.js";
 
-/** What happened to the account. A transfer is `transfer_out` for the sender, `transfer_in` for the recipient. */
+/**
+ * What happened to the account. A transfer is `transfer_out` for the sender, `transfer_in` for the
+ * recipient; each step of a hold (`hold_created`, `hold_posted`, `hold_voided`, `hold_expired`) is
+ * in both their histories (`incoming` tells the recipient's).
+ */
 export type TransactionType =
   | "account_opened"
   | "deposit"
   | "withdrawal"
   | "transfer_out"
-  | "transfer_in";
+  | "transfer_in"
+  | "hold_created"
+  | "hold_posted"
+  | "hold_voided"
+  | "hold_expired";
 
 /** The fields of a transaction as plain JSON: what `toJSON()` and the REST API give. */
 export interface TransactionJson {
@@ -23,6 +31,10 @@ export interface TransactionJson {
   counterparty: string | null;
   timestamp: string;
   description: string;
+  /** The caller's reference, when the transaction has one. */
+  reference?: string;
+  /** The hold a hold's step belongs to. */
+  holdId?: number;
 }
 
 /**
@@ -45,6 +57,12 @@ export class Transaction {
     readonly counterparty: string | null,
     /** Milliseconds since the Unix epoch, from the bank's clock. */
     readonly timeMs: number,
+    /** The caller's reference (an invoice number, an order id), or null. */
+    readonly reference: string | null = null,
+    /** For a hold's step: the hold's id, else null. */
+    readonly holdId: number | null = null,
+    /** For a hold's step: whether this account is the hold's recipient (the counterparty its sender). */
+    readonly incoming = false,
   ) {}
 
   /** The amount in major units, exact to the cent (25.5). */
@@ -76,6 +94,15 @@ export class Transaction {
         return `Transferred to: ${amount} ${this.counterparty}`;
       case "transfer_in":
         return `Received from: ${amount} ${this.counterparty}`;
+      case "hold_created":
+        return this.incoming ? `Hold from ${this.counterparty}: ${amount}` : `Held: ${amount} for ${this.counterparty}`;
+      case "hold_posted":
+        return this.incoming ? `Received from hold: ${amount} ${this.counterparty}` : `Hold posted: ${amount} to ${this.counterparty}`;
+      case "hold_voided":
+      case "hold_expired": {
+        const what = this.type === "hold_voided" ? "Hold voided" : "Hold expired";
+        return this.incoming ? `${what}: ${amount} from ${this.counterparty}` : `${what}: ${amount} for ${this.counterparty}`;
+      }
     }
   }
 
@@ -89,6 +116,8 @@ export class Transaction {
       counterparty: this.counterparty,
       timestamp: this.timestamp.toISOString(),
       description: this.description,
+      ...(this.reference !== null && { reference: this.reference }),
+      ...(this.holdId !== null && { holdId: this.holdId }),
     };
   }
 

@@ -90,6 +90,18 @@ export const BANK_PROBLEMS: Readonly<Record<BankErrorCode, ProblemType>> = {
     description: "A transfer of an atomic batch was refused, so none was applied; index and refusal say which and why, " +
       "so correct that transfer and send the batch again.",
   },
+  HOLD_NOT_FOUND: {
+    status: 404, slug: "hold-not-found", title: "Hold not found",
+    description: "No hold has this id; check the id the hold's creation answered.",
+  },
+  HOLD_NOT_PENDING: {
+    status: 409, slug: "hold-not-pending", title: "Hold not pending",
+    description: "The hold was posted, voided or expired already, and a hold changes once; read it to see what became of it.",
+  },
+  HOLD_AMOUNT_EXCEEDED: {
+    status: 400, slug: "hold-amount-exceeded", title: "Hold amount exceeded",
+    description: "A post asked for more than the hold reserved; post at most the held amount, or make a new hold.",
+  },
 };
 
 /** Problems the HTTP layer itself raises, before or around the core. */

@@ -9,12 +9,16 @@ import { crc32c } from "./crc32c.js";
 export const RecordKind = {
   /** u32 account, f64 opening balance (minor units), f64 time (ms), the name in UTF-8. */
   Opened: 1,
-  /** u8 movement kind, u32 debit, u32 credit (0xffffffff for none), f64 amount (minor units), f64 time. */
+  /** u8 movement kind, u32 debit, u32 credit (0xffffffff for none), f64 amount (minor units), f64 time, the reference (ASCII; none if empty). */
   Moved: 2,
   /** u8 length of the scope's name, the name (ASCII), the scope's entry. */
   Scoped: 3,
   /** Nothing: the end of a group. */
   Commit: 4,
+  /** u32 hold id, u32 sender, u32 recipient, f64 amount, f64 expiry (ms), f64 time, the reference (ASCII; none if empty). */
+  Held: 5,
+  /** u32 hold id, u8 how (1 posted, 2 voided, 3 expired), f64 amount posted, f64 time. */
+  Ended: 6,
 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 
@@ -43,14 +47,41 @@ export class RecordBuffer {
     this.end();
   }
 
-  moved(sequence: number, kind: number, debit: number, credit: number, amountMinor: number, timeMs: number): void {
-    const at = this.begin(sequence, RecordKind.Moved, 1 + 4 + 4 + 8 + 8);
+  moved(sequence: number, kind: number, debit: number, credit: number, amountMinor: number, timeMs: number, reference: string | null = null): void {
+    const at = this.begin(sequence, RecordKind.Moved, 1 + 4 + 4 + 8 + 8 + (reference?.length ?? 0));
     const bytes = this.bytes;
     bytes[at] = kind;
     bytes.writeUInt32LE(debit, at + 1);
     bytes.writeUInt32LE(credit, at + 5);
     bytes.writeDoubleLE(amountMinor, at + 9);
     bytes.writeDoubleLE(timeMs, at + 17);
+    if (reference !== null) bytes.write(reference, at + 25, "latin1");
+    this.end();
+  }
+
+  held(
+    sequence: number, hold: number, sender: number, recipient: number, amountMinor: number, expiresAtMs: number,
+    timeMs: number, reference: string | null,
+  ): void {
+    const at = this.begin(sequence, RecordKind.Held, 4 + 4 + 4 + 8 + 8 + 8 + (reference?.length ?? 0));
+    const bytes = this.bytes;
+    bytes.writeUInt32LE(hold, at);
+    bytes.writeUInt32LE(sender, at + 4);
+    bytes.writeUInt32LE(recipient, at + 8);
+    bytes.writeDoubleLE(amountMinor, at + 12);
+    bytes.writeDoubleLE(expiresAtMs, at + 20);
+    bytes.writeDoubleLE(timeMs, at + 28);
+    if (reference !== null) bytes.write(reference, at + 36, "latin1");
+    this.end();
+  }
+
+  ended(sequence: number, hold: number, end: number, postedMinor: number, timeMs: number): void {
+    const at = this.begin(sequence, RecordKind.Ended, 4 + 1 + 8 + 8);
+    const bytes = this.bytes;
+    bytes.writeUInt32LE(hold, at);
+    bytes[at + 4] = end;
+    bytes.writeDoubleLE(postedMinor, at + 5);
+    bytes.writeDoubleLE(timeMs, at + 13);
     this.end();
   }
 
@@ -131,7 +162,7 @@ export function readRecord(bytes: Buffer, offset: number): JournalRecord | ReadF
   if (end > bytes.length) return "truncated";
   if (recordChecksum(bytes, offset, end) !== bytes.readUInt32LE(offset + 4)) return "bad checksum";
   const kind = bytes[offset + 16] as RecordKind;
-  if (kind < RecordKind.Opened || kind > RecordKind.Commit) return "unknown kind";
+  if (kind < RecordKind.Opened || kind > RecordKind.Ended) return "unknown kind";
   const sequence = bytes.readUInt32LE(offset + 8) + bytes.readUInt32LE(offset + 12) * 0x1_0000_0000;
   return { sequence, kind, payload: bytes.subarray(offset + RECORD_HEADER_BYTES, end), end };
 }
@@ -147,14 +178,37 @@ export function readOpened(payload: Buffer): { account: number; balanceMinor: nu
 }
 
 /** A Moved record's fields. */
-export function readMoved(payload: Buffer): { kind: number; debit: number; credit: number; amountMinor: number; timeMs: number } {
+export function readMoved(payload: Buffer): {
+  kind: number; debit: number; credit: number; amountMinor: number; timeMs: number; reference: string | null;
+} {
   return {
     kind: payload[0] as number,
     debit: payload.readUInt32LE(1),
     credit: payload.readUInt32LE(5),
     amountMinor: payload.readDoubleLE(9),
     timeMs: payload.readDoubleLE(17),
+    reference: payload.length > 25 ? payload.toString("latin1", 25) : null,
   };
+}
+
+/** A Held record's fields. */
+export function readHeld(payload: Buffer): {
+  hold: number; sender: number; recipient: number; amountMinor: number; expiresAtMs: number; timeMs: number; reference: string | null;
+} {
+  return {
+    hold: payload.readUInt32LE(0),
+    sender: payload.readUInt32LE(4),
+    recipient: payload.readUInt32LE(8),
+    amountMinor: payload.readDoubleLE(12),
+    expiresAtMs: payload.readDoubleLE(20),
+    timeMs: payload.readDoubleLE(28),
+    reference: payload.length > 36 ? payload.toString("latin1", 36) : null,
+  };
+}
+
+/** An Ended record's fields. */
+export function readEnded(payload: Buffer): { hold: number; end: number; postedMinor: number; timeMs: number } {
+  return { hold: payload.readUInt32LE(0), end: payload[4] as number, postedMinor: payload.readDoubleLE(5), timeMs: payload.readDoubleLE(13) };
 }
 
 /** A Scoped record's fields. */

@@ -65,11 +65,13 @@ describe("the bank's kept outcomes as JSON", () => {
     const transaction = bank.transfer("alice", "bob", 5);
     const batch = bank.transferBatch([{ sender: "alice", recipient: "bob", amount: 1 }, { sender: "bob", recipient: "alice", amount: 99 }], { atomic: false });
     const ledger = ledgerOf(bank);
-    const codec = outcomeCodec(ledger, (index) => bank.getAccount(ledger.nameAt(index)));
+    const hold = bank.hold("alice", "bob", 2);
+    const codec = outcomeCodec(ledger, (index) => bank.getAccount(ledger.nameAt(index)), (id) => bank.getHold(id));
     const round = (outcome: Outcome): Outcome => codec.decode(JSON.parse(JSON.stringify(codec.encode(outcome))));
     expect((round({ ok: true, value: alice }) as { value: unknown }).value).toBe(alice);
     expect(((round({ ok: true, value: transaction }) as { value: { toJSON(): unknown } }).value).toJSON()).toEqual(transaction.toJSON());
     expect((round({ ok: true, value: ["OK", "SAME_ACCOUNT"] }) as { value: unknown }).value).toEqual(["OK", "SAME_ACCOUNT"]);
+    expect(((round({ ok: true, value: hold }) as { value: { toJSON(): unknown } }).value).toJSON()).toEqual(hold.toJSON());
     const decodedBatch = (round({ ok: true, value: batch }) as { value: typeof batch }).value;
     expect(decodedBatch.applied).toBe(1);
     expect(decodedBatch.results[0]).toEqual(batch.results[0]);
@@ -103,6 +105,8 @@ describe("the ledger's listeners", () => {
     const listener = (name: string): LedgerListener => ({
       opened: (account, accountName) => heard.push(`${name} opened ${account} ${accountName}`),
       moved: (kind, debit, credit, amountMinor) => heard.push(`${name} moved ${kind} ${debit === NONE ? "-" : debit} ${credit === NONE ? "-" : credit} ${amountMinor}`),
+      held: (hold, sender, recipient, amountMinor) => heard.push(`${name} held ${hold} ${sender} ${recipient} ${amountMinor}`),
+      finished: (hold, end, postedMinor) => heard.push(`${name} ended ${hold} ${end} ${postedMinor}`),
     });
     const first = listener("first");
     const second = listener("second");
@@ -112,6 +116,8 @@ describe("the ledger's listeners", () => {
     bank.deposit("alice", 2);
     ledger.removeListener(first);
     bank.withdraw("alice", 1);
+    bank.createAccount("bob");
+    bank.hold("alice", "bob", 1).post(0.5);
     ledger.removeListener(second);
     ledger.removeListener(second);
     bank.withdraw("alice", 1);
@@ -119,6 +125,7 @@ describe("the ledger's listeners", () => {
       "first opened 0 alice", "second opened 0 alice",
       `first moved ${EntryKind.Deposit} - 0 200`, `second moved ${EntryKind.Deposit} - 0 200`,
       `second moved ${EntryKind.Withdrawal} 0 - 100`,
+      "second opened 1 bob", "second held 1 0 1 100", "second ended 1 1 50",
     ]);
   });
 });
