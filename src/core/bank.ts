@@ -10,8 +10,8 @@ import {
   runBatch,
   type BatchOptions,
   type BatchOutcome,
+  type BatchInstruction,
   type BatchResult,
-  type TransferInstruction,
 } from "./batch.js";
 import { SystemClock } from "./clock.js";
 import { BankError, DuplicateAccountError, HoldNotFoundError, IdempotencyKeyReusedError, InvalidArgumentError } from "./errors.js";
@@ -88,6 +88,11 @@ export interface DurableBankOptions extends BankOptions {
 export let ledgerOf: (bank: Bank) => Ledger;
 /** The store of a durable bank, or null, for the other layers of this package (see internal.ts). */
 export let storeOf: (bank: Bank) => Store | null;
+/**
+ * Tells a bank that holds were made behind its back (a batch run on its ledger by another layer),
+ * so that it sets the timer that expires them in time (see internal.ts).
+ */
+export let holdsMadeIn: (bank: Bank) => void;
 
 /**
  * An in-memory bank. Amounts are given in major units (25.5) or as decimal strings ("25.50") and
@@ -114,6 +119,7 @@ export class Bank {
   static {
     ledgerOf = (bank) => bank.ledger;
     storeOf = (bank) => bank.store;
+    holdsMadeIn = (bank) => bank.scheduleExpiry();
   }
 
   /**
@@ -341,11 +347,20 @@ export class Bank {
   }
 
   /**
-   * Many transfers in one call, in order. With `atomic` (the default) all are applied or none:
-   * each sees the balances left by the ones before it, and a refusal of any throws
-   * BatchRefusedError naming it. Without, each is applied or refused on its own.
+   * Many transfers in one call, in order, and the steps of holds among them (items of type "hold",
+   * "post" and "void", as `hold`, `postHold` and `voidHold` take them). With `atomic` (the
+   * default) all are applied or none: each sees the balances and holds left by the ones before it,
+   * and a refusal of any throws BatchRefusedError naming it. Without, each is applied or refused on
+   * its own, as the same calls one by one would be.
+   *
+   * @example
+   * bank.transferBatch([
+   *   { type: "hold", sender: "Alice", recipient: "Bob", amount: 30 },
+   *   { type: "post", holdId: 1, amount: 20 },
+   *   { sender: "Alice", recipient: "Bob", amount: 5, reference: "tip" },
+   * ]);
    */
-  transferBatch(transfers: readonly TransferInstruction[], options: BatchOptions = {}): BatchResult {
+  transferBatch(transfers: readonly BatchInstruction[], options: BatchOptions = {}): BatchResult {
     const atomic = options.atomic ?? true;
     return this.idempotent(options, () => ["transferBatch", atomic, ...batchParts(transfers)], () => {
       const outcome = this.runBatch(transfers, atomic);
@@ -357,20 +372,23 @@ export class Bank {
    * The non-throwing form of `transferBatch`: one code per transfer ("OK" when applied). In a
    * refused atomic batch the refused transfer has its own code and every other one BATCH_REFUSED.
    */
-  tryTransferBatch(transfers: readonly TransferInstruction[], options: BatchOptions = {}): TransferCode[] {
+  tryTransferBatch(transfers: readonly BatchInstruction[], options: BatchOptions = {}): TransferCode[] {
     const atomic = options.atomic ?? true;
     return this.idempotent(options, () => ["tryTransferBatch", atomic, ...batchParts(transfers)], () => {
       checkBatchSize(transfers);
-      const { codes } = runBatch(this.ledger, transfers, atomic);
+      const outcome = runBatch(this.ledger, transfers, atomic);
+      if (outcome.holdsMade > 0) this.scheduleExpiry();
+      const { codes } = outcome;
       const refused = atomic ? codes.findIndex((code) => code !== "OK") : -1;
       if (refused < 0) return codes;
       return codes.map((code, index) => (index === refused ? code : "BATCH_REFUSED"));
     });
   }
 
-  private runBatch(transfers: readonly TransferInstruction[], atomic: boolean): BatchOutcome {
+  private runBatch(transfers: readonly BatchInstruction[], atomic: boolean): BatchOutcome {
     checkBatchSize(transfers);
     const outcome = runBatch(this.ledger, transfers, atomic);
+    if (outcome.holdsMade > 0) this.scheduleExpiry();
     const refusal = atomic ? atomicRefusal(outcome) : null;
     if (refusal !== null) throw refusal;
     return outcome;
@@ -497,12 +515,23 @@ function normalisedBalance(balance: unknown): [boolean, unknown] {
   return balanceMinor >= 0 ? [true, balanceMinor] : [false, balance];
 }
 
-/** The parts of a batch's identity: every field of every transfer, amounts normalised. */
-function batchParts(transfers: readonly TransferInstruction[]): unknown[] {
-  if (!Array.isArray(transfers)) return [transfers];
-  return transfers.flatMap((transfer: Partial<TransferInstruction> | null) => [
-    transfer?.sender, transfer?.recipient, ...normalisedAmount(transfer?.amount),
-  ]);
+/** Marks, in a batch's identity, an item with more than a plain transfer's three fields. */
+const ITEM_WITH_MORE = Symbol("item");
+
+/**
+ * The parts of a batch's identity: every field of every item, amounts normalised. A plain transfer
+ * (no type but "transfer", no reference) has the three parts it always had, so that a key kept by
+ * a durable bank still finds its batch.
+ */
+function batchParts(items: readonly BatchInstruction[]): unknown[] {
+  if (!Array.isArray(items)) return [items];
+  return items.flatMap((item: Record<string, unknown> | null) => {
+    const type = item?.type;
+    const reference = item?.reference;
+    const plain = (type === undefined || type === "transfer") && reference === undefined;
+    const transfer = [item?.sender, item?.recipient, ...normalisedAmount(item?.amount)];
+    return plain ? transfer : [ITEM_WITH_MORE, type, ...transfer, item?.timeoutSeconds, reference, item?.holdId];
+  });
 }
 
 /** Index of the first account whose name sorts at or after `name` (binary search). */

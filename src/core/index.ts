@@ -14,10 +14,14 @@ export {
   type OperationOptions,
 } from "./bank.js";
 export {
+  type BatchInstruction,
   type BatchItemResult,
   type BatchOptions,
   type BatchResult,
+  type HoldInstruction,
+  type PostHoldInstruction,
   type TransferInstruction,
+  type VoidHoldInstruction,
 } from "./batch.js";
 export {
   AccountNotFoundError,

@@ -1,7 +1,7 @@
 // What the other layers of this package (src/http, and later the store) need of the core beyond
 // its public API. Never re-exported by the package's entry: these may change without notice.
 
-export { ledgerOf, storeOf } from "./bank.js";
+export { holdsMadeIn, ledgerOf, storeOf } from "./bank.js";
 export { atomicRefusal, runBatch, runResolvedBatch, type BatchOutcome, type ResolvedTransfers } from "./batch.js";
 export { HoldStatus } from "./holds.js";
 export { EntryKind, NONE } from "./journal.js";

@@ -120,11 +120,13 @@ export class Ledger {
   /**
    * Ends the pending holds whose time has come, as expired, each at its expiry (or the journal's
    * last time, if later): called before anything spends or reads what holds reserve, so that a
-   * hold is never in force past its time. Costs one comparison while no hold is pending.
+   * hold is never in force past its time. Costs one comparison while no hold is pending. A caller
+   * that records entries after it passes the time it will stamp them with, so that no hold it
+   * reads as pending is past its time then.
    */
-  expireDue(): void {
+  expireDue(timeMs?: number): void {
     if (this.holds.pending === 0) return;
-    const nowMs = this.now();
+    const nowMs = timeMs ?? this.now();
     for (let hold = this.holds.dueAt(nowMs); hold !== 0; hold = this.holds.dueAt(nowMs)) {
       this.endHold(hold, HoldStatus.Expired, 0, Math.max(this.holds.expiresAtMsOf(hold), this.journal.lastTimeMs));
     }

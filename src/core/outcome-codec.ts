@@ -14,7 +14,7 @@ import type { TransferCode } from "./transfer.js";
 /** What the bank keeps per idempotency key: the value returned, or the refusal thrown. */
 export type Outcome = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: BankError };
 
-type ItemJson = { index: number; transactionId: number } | { index: number; error: RefusalJson };
+type ItemJson = { index: number; transactionId: number; holdId?: number } | { index: number; error: RefusalJson };
 
 type OutcomeJson =
   | { error: RefusalJson }
@@ -38,9 +38,11 @@ export function outcomeCodec(
       if (value instanceof Transaction) return { transaction: { id: value.id, account: indexOf(value.accountName) } };
       if (Array.isArray(value)) return { codes: value as TransferCode[] };
       const batch = value as BatchResult;
-      const results = batch.results.map((item): ItemJson =>
-        item.ok ? { index: item.index, transactionId: item.transactionId } : { index: item.index, error: refusalToJson(item.error) },
-      );
+      const results = batch.results.map((item): ItemJson => {
+        if (!item.ok) return { index: item.index, error: refusalToJson(item.error) };
+        const { index, transactionId, holdId } = item;
+        return holdId === undefined ? { index, transactionId } : { index, transactionId, holdId };
+      });
       return { batch: { applied: batch.applied, refused: batch.refused, results } };
     },
     decode(json): Outcome {
@@ -53,11 +55,11 @@ export function outcomeCodec(
         return { ok: true, value: transactionOfEntry(ledger, account, id - 1) };
       }
       if ("codes" in encoded) return { ok: true, value: encoded.codes };
-      const results = encoded.batch.results.map((item): BatchItemResult =>
-        "error" in item
-          ? { index: item.index, ok: false, error: refusalFromJson(item.error) }
-          : { index: item.index, ok: true, transactionId: item.transactionId },
-      );
+      const results = encoded.batch.results.map((item): BatchItemResult => {
+        if ("error" in item) return { index: item.index, ok: false, error: refusalFromJson(item.error) };
+        const { index, transactionId, holdId } = item;
+        return holdId === undefined ? { index, ok: true, transactionId } : { index, ok: true, transactionId, holdId };
+      });
       return { ok: true, value: { applied: encoded.batch.applied, refused: encoded.batch.refused, results } };
     },
   };

@@ -83,7 +83,7 @@ function missingAccountCode(name: unknown): BankErrorCode {
 }
 
 /** The code for what tryParseAmount returned when it was not a positive amount. */
-function amountCode(amountMinor: number): BankErrorCode {
+export function amountCode(amountMinor: number): BankErrorCode {
   return amountMinor === AMOUNT_NOT_POSITIVE ? "NEGATIVE_AMOUNT" : "INVALID_AMOUNT";
 }
 
