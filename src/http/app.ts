@@ -27,8 +27,10 @@ import { registerCashRoutes } from "./routes/cash.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerHistoryRoutes } from "./routes/history.js";
+import { registerHoldRoutes } from "./routes/holds.js";
 import { registerProblemRoutes } from "./routes/problems.js";
 import { registerRootRoutes } from "./routes/root.js";
+import { registerStatementRoutes } from "./routes/statements.js";
 import { registerTransferRoutes } from "./routes/transfers.js";
 import { createValidatorCompiler, formatValidationErrors } from "./validation.js";
 
@@ -111,7 +113,9 @@ export function buildApp(options: AppOptions = {}): BankApp {
     registerCashRoutes(routes, bank);
     registerTransferRoutes(routes, bank);
     registerBatchRoutes(routes, bank, validatorCompiler, options.fastBatchReader ?? true);
+    registerHoldRoutes(routes, bank);
     registerHistoryRoutes(routes, bank);
+    registerStatementRoutes(routes, bank);
     registerEventRoutes(routes, bank, options.eventsHeartbeatMs);
     done();
   });

@@ -39,7 +39,8 @@ const AMOUNT_MAX = formatMinor(AMOUNT_MINOR_MAX);
 export const BANK_PROBLEMS: Readonly<Record<BankErrorCode, ProblemType>> = {
   INSUFFICIENT_FUNDS: {
     status: 400, slug: "insufficient-funds", title: "Insufficient funds",
-    description: "The account holds less than the withdrawal or transfer asks for; nothing moved, so ask for less or deposit first.",
+    description: "The account has less available (its balance less what its pending holds reserve) than the withdrawal, " +
+      "transfer or hold asks for; nothing moved, so ask for less, deposit first, or void a hold.",
   },
   ACCOUNT_NOT_FOUND: {
     status: 404, slug: "account-not-found", title: "Account not found",
@@ -77,8 +78,8 @@ export const BANK_PROBLEMS: Readonly<Record<BankErrorCode, ProblemType>> = {
   },
   INVALID_ARGUMENT: {
     status: 400, slug: "invalid-argument", title: "Invalid argument",
-    description: "An argument is outside its domain, such as a history cursor of another account or a malformed Idempotency-Key; " +
-      "the detail says which, so correct it.",
+    description: "An argument is outside its domain, such as a history cursor of another account, a malformed Idempotency-Key, " +
+      "a period whose start is after its end or an instant before the account was opened; the detail says which, so correct it.",
   },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422, slug: "idempotency-key-reused", title: "Idempotency key reused",

@@ -91,7 +91,7 @@ describe("a durable app's answers", () => {
     expect([deposit.settled(), read.settled(), list.settled()]).toEqual([false, false, false]);
     files.holdSyncs = false;
     files.releaseSyncs();
-    expect((await read.response).body).toEqual({ name: "alice", balance: 105 });
+    expect((await read.response).body).toEqual({ name: "alice", balance: 105, available: 105, held: 0 });
     expect((await list.response).status).toBe(200);
     expect((await deposit.response).status).toBe(200);
   });
