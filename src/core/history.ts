@@ -8,7 +8,7 @@ import type { Ledger } from "./ledger.js";
 import { HISTORY_SCAN_MAX } from "./limits.js";
 import { pageLimit, type PageOptions } from "./page.js";
 import { instantMs } from "./instant.js";
-import { Transaction, type TransactionType } from "./transaction.js";
+import { Transaction, transactionType, type TransactionType } from "./transaction.js";
 
 export interface HistoryPageOptions extends PageOptions {
   /** The id of a transaction of this account: the page starts just before it (older ones). */
@@ -43,35 +43,16 @@ export function transactionAt(ledger: Ledger, account: number, index: number): T
   const history = ledger.historyOf(account);
   const position = history.at(index);
   const kind = journal.kind(position);
-  const isDebit = journal.debitAccount(position) === account;
-  const balanceAfterMinor = isDebit
-    ? journal.debitBalanceAfterMinor(position)
-    : journal.creditBalanceAfterMinor(position);
   let amountMinor: number;
-  let holdId: number | null = null;
   if (kind >= EntryKind.HoldCreated) {
-    holdId = ledger.annotations.holdAt(position);
-    amountMinor = kind === EntryKind.HoldPosted ? ledger.holds.postedMinorOf(holdId) : ledger.holds.amountMinorOf(holdId);
+    const hold = ledger.annotations.holdAt(position);
+    amountMinor = kind === EntryKind.HoldPosted ? ledger.holds.postedMinorOf(hold) : ledger.holds.amountMinorOf(hold);
   } else {
+    const balanceAfterMinor = journal.balanceAfterMinor(position, account);
     const balanceBeforeMinor = index === 0 ? 0 : journal.balanceAfterMinor(history.at(index - 1), account);
-    amountMinor = isDebit ? balanceBeforeMinor - balanceAfterMinor : balanceAfterMinor - balanceBeforeMinor;
+    amountMinor = journal.debitAccount(position) === account ? balanceBeforeMinor - balanceAfterMinor : balanceAfterMinor - balanceBeforeMinor;
   }
-  let counterparty: string | null = null;
-  if (kind >= EntryKind.Transfer) {
-    counterparty = ledger.nameAt(isDebit ? journal.creditAccount(position) : journal.debitAccount(position));
-  }
-  return new Transaction(
-    position + 1,
-    transactionType(kind, isDebit),
-    ledger.nameAt(account),
-    amountMinor,
-    balanceAfterMinor,
-    counterparty,
-    journal.timeMs(position),
-    ledger.references.textOf(ledger.annotations.referenceAt(position)),
-    holdId,
-    holdId !== null && !isDebit,
-  );
+  return new Transaction(ledger, position, account, amountMinor);
 }
 
 /** The journal entry at `position` as `account`, one of its sides, sees it. */
@@ -165,25 +146,3 @@ export const TRANSACTION_TYPES: readonly TransactionType[] = [
   "account_opened", "deposit", "withdrawal", "transfer_out", "transfer_in",
   "hold_created", "hold_posted", "hold_voided", "hold_expired",
 ];
-
-function transactionType(kind: EntryKind, isDebit: boolean): TransactionType {
-  switch (kind) {
-    case EntryKind.Opened:
-      return "account_opened";
-    case EntryKind.Deposit:
-      return "deposit";
-    case EntryKind.Withdrawal:
-      return "withdrawal";
-    case EntryKind.Transfer:
-      return isDebit ? "transfer_out" : "transfer_in";
-    case EntryKind.HoldCreated:
-      return "hold_created";
-    case EntryKind.HoldPosted:
-      return "hold_posted";
-    case EntryKind.HoldVoided:
-      return "hold_voided";
-    default:
-      assert(kind === EntryKind.HoldExpired, "entry kind is known");
-      return "hold_expired";
-  }
-}

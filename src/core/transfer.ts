@@ -202,11 +202,6 @@ function checkAndApply(
   const timeMs = ledger.now();
   const referenceNumber = reference === null ? 0 : ledger.references.numberOf(reference);
   const position = ledger.move(kind, debit, credit, amountMinor, timeMs, referenceNumber);
-  if (kind === EntryKind.Deposit) {
-    return new Transaction(position + 1, "deposit", ledger.nameAt(credit), amountMinor, creditBalanceMinor + amountMinor, null, timeMs, reference);
-  }
-  const type = kind === EntryKind.Transfer ? "transfer_out" : "withdrawal";
-  const counterparty = kind === EntryKind.Transfer ? ledger.nameAt(credit) : null;
-  return new Transaction(position + 1, type, ledger.nameAt(debit), amountMinor, debitBalanceMinor - amountMinor, counterparty, timeMs, reference);
+  return new Transaction(ledger, position, kind === EntryKind.Deposit ? credit : debit, amountMinor);
 }
 

@@ -391,3 +391,42 @@ describe("the store under strain", () => {
     await again.close();
   });
 });
+
+describe("holds and references in a durable bank", () => {
+  /** Holds in every state, and references, on a clock that moves a second a reading. */
+  async function bankWithHolds(files: MemoryFiles): Promise<Bank> {
+    let nowMs = 1_700_000_000_000;
+    const bank = await open(files, { clock: () => (nowMs += 1_000) });
+    bank.createAccount("alice", 100);
+    bank.createAccount("bob");
+    bank.hold("alice", "bob", 10, { reference: "order-1" }).post(4);
+    bank.hold("alice", "bob", 5).void();
+    bank.hold("alice", "bob", 7, { timeoutSeconds: 1 });
+    bank.hold("alice", "bob", 20, { timeoutSeconds: 3_600, reference: "order-2", idempotencyKey: "h-2" });
+    bank.deposit("bob", 1, { reference: "INV-9" });
+    return bank;
+  }
+
+  function holdsOf(bank: Bank): unknown {
+    return [1, 2, 3, 4].map((id) => bank.getHold(id).toJSON());
+  }
+
+  it.each(["closed", "crashed after a sync"])("when %s and opened again, every hold, its state, history and reference is back", async (how) => {
+    const files = new MemoryFiles();
+    const bank = await bankWithHolds(files);
+    const before = { everything: everything(bank), holds: holdsOf(bank), available: bank.getAccount("alice").available };
+    if (how === "closed") await bank.close();
+    else {
+      await bank.sync();
+      files.crash();
+    }
+    let nowMs = 1_700_000_010_000;
+    const again = await open(files, { clock: () => (nowMs += 1_000) });
+    expect({ everything: everything(again), holds: holdsOf(again), available: again.getAccount("alice").available }).toEqual(before);
+    expect(again.getAccount("alice").getTransactionPage({ reference: "order-2" }).transactions.map((t) => t.type)).toEqual(["hold_created"]);
+    // The pending hold is pending still, and its key replays.
+    expect(again.hold("alice", "bob", 20, { timeoutSeconds: 3_600, reference: "order-2", idempotencyKey: "h-2" }).id).toBe(4);
+    expect(again.postHold(4).status).toBe("posted");
+    await again.close();
+  });
+});
