@@ -4,7 +4,9 @@
 
 import type { preParsingHookHandler } from "fastify";
 import type { Bank } from "../../core/index.js";
+import { ledgerOf } from "../../core/internal.js";
 import type { BankApp } from "../app.js";
+import type { HoldSender } from "../auth/index.js";
 import { holdBody } from "../representations.js";
 import { createHoldSchema, getHoldSchema, postHoldSchema, voidHoldSchema } from "../schemas/holds.js";
 
@@ -20,6 +22,22 @@ const noBodyAsEmpty: preParsingHookHandler = (request, _reply, payload, done) =>
   if (empty) request.body = {};
   done(null, payload);
 };
+
+// A hold's id as a path spells it: digits, no leading zero, at most a safe integer's 16.
+const HOLD_ID_TEXT = /^[1-9][0-9]{0,15}$/;
+
+/**
+ * Whose a hold of `bank` is, for access control: the sender of the hold with the id a path
+ * (`"12"`) or a batch item (`12`) gives, or null when the id is malformed or names no hold.
+ */
+export function holdSenderIn(bank: Bank): HoldSender {
+  const holds = ledgerOf(bank).holds;
+  return (id) => {
+    const number = typeof id === "string" && HOLD_ID_TEXT.test(id) ? Number(id) : id;
+    if (typeof number !== "number" || !Number.isSafeInteger(number) || !holds.has(number)) return null;
+    return bank.getHold(number).sender;
+  };
+}
 
 /** Registers the hold routes of `bank`. */
 export function registerHoldRoutes(app: BankApp, bank: Bank): void {
