@@ -1,7 +1,7 @@
 // Account: a handle on one account of a bank. It holds no state of its own; balance and history
 // are read from the ledger, and every operation takes the same path as the bank's (transfer.ts).
 
-import type { Bank, OperationOptions } from "./bank.js";
+import type { Bank, MovementOptions } from "./bank.js";
 import { BankError, InvalidArgumentError } from "./errors.js";
 import { historyOf, historyPage, type HistoryPage, type HistoryPageOptions } from "./history.js";
 import { INSPECT, inspectAs, type Inspect, type InspectOptions } from "./inspect.js";
@@ -40,13 +40,33 @@ export class Account {
     return this.ledger.balanceMinorAt(this.index);
   }
 
+  /** What pending holds reserve of the balance, in major units. */
+  get held(): number {
+    return toMajor(this.heldMinor);
+  }
+
+  get heldMinor(): number {
+    this.ledger.expireDue();
+    return this.ledger.heldMinorAt(this.index);
+  }
+
+  /** What the account may spend: its balance less what pending holds reserve, in major units. */
+  get available(): number {
+    return toMajor(this.availableMinor);
+  }
+
+  get availableMinor(): number {
+    this.ledger.expireDue();
+    return this.ledger.availableMinorAt(this.index);
+  }
+
   /** Number of transactions in this account's history, the opening included. */
   get historyLength(): number {
     return this.ledger.historyOf(this.index).length;
   }
 
   /** Adds money. See `Bank.deposit`. */
-  deposit(amount: AmountInput, options?: OperationOptions): Transaction {
+  deposit(amount: AmountInput, options?: MovementOptions): Transaction {
     if (options !== undefined) return this.bank.deposit(this.name, amount, options);
     const result = moveByIndexes(this.ledger, EntryKind.Deposit, NONE, this.index, amount);
     // Thrown here, in the caller's frame, a refusal unwinds the fewest frames (see transfer.ts).
@@ -55,7 +75,7 @@ export class Account {
   }
 
   /** Takes money out; never below zero. See `Bank.withdraw`. */
-  withdraw(amount: AmountInput, options?: OperationOptions): Transaction {
+  withdraw(amount: AmountInput, options?: MovementOptions): Transaction {
     if (options !== undefined) return this.bank.withdraw(this.name, amount, options);
     const result = moveByIndexes(this.ledger, EntryKind.Withdrawal, this.index, NONE, amount);
     // Thrown here, in the caller's frame, a refusal unwinds the fewest frames (see transfer.ts).
@@ -64,7 +84,7 @@ export class Account {
   }
 
   /** Sends money to another account of the same bank. Returns this account's side. */
-  transfer(target: Account, amount: AmountInput, options?: OperationOptions): Transaction {
+  transfer(target: Account, amount: AmountInput, options?: MovementOptions): Transaction {
     if (!(target instanceof Account) || target.ledger !== this.ledger) {
       throw new InvalidArgumentError("Transfer target must be an account of the same bank");
     }

@@ -10,13 +10,16 @@ import {
   runBatch,
   type BatchOptions,
   type BatchOutcome,
+  type BatchInstruction,
   type BatchResult,
-  type TransferInstruction,
 } from "./batch.js";
 import { SystemClock } from "./clock.js";
-import { BankError, DuplicateAccountError, IdempotencyKeyReusedError, InvalidArgumentError } from "./errors.js";
+import { BankError, DuplicateAccountError, HoldNotFoundError, IdempotencyKeyReusedError, InvalidArgumentError } from "./errors.js";
 import { EventHub, type EventStream } from "./events.js";
+import { Hold } from "./hold.js";
+import { createHold, postHold, voidHold } from "./hold-steps.js";
 import { IdempotencyStore, fingerprintOf, idempotencyScope, validateIdempotencyKey } from "./idempotency.js";
+import { instantMs } from "./instant.js";
 import { INSPECT, inspectAs, type Inspect, type InspectOptions } from "./inspect.js";
 import { EntryKind } from "./journal.js";
 import { Ledger } from "./ledger.js";
@@ -24,9 +27,12 @@ import { parseInitialBalance, tryParseAmount, tryParseInitialBalance, type Amoun
 import { validateName } from "./name.js";
 import { outcomeCodec, type Outcome } from "./outcome-codec.js";
 import { pageLimit, type PageOptions } from "./page.js";
+import { validateReference } from "./references.js";
+import { balanceMinorAt, statementOf, type Statement } from "./statement.js";
 import type { Store } from "./store.js";
 import type { Transaction } from "./transaction.js";
 import { check, findOrThrow, moveByNames, resolve, Resolved, type TransferCode } from "./transfer.js";
+import { toMajor } from "./units.js";
 
 export interface BankOptions {
   /**
@@ -46,6 +52,18 @@ export interface OperationOptions {
    * the first outcome (the same transaction, or the same refusal) and changes nothing.
    */
   idempotencyKey?: string;
+}
+
+/** The options of a deposit, withdrawal or transfer. */
+export interface MovementOptions extends OperationOptions {
+  /** The caller's reference for the transaction (an invoice number): 1 to 64 visible ASCII characters. */
+  reference?: string;
+}
+
+/** The options of a new hold. */
+export interface HoldOptions extends MovementOptions {
+  /** Seconds until it expires unless posted or voided first (default 7 days, at most 30). */
+  timeoutSeconds?: number;
 }
 
 export interface AccountPageOptions extends PageOptions {
@@ -70,6 +88,11 @@ export interface DurableBankOptions extends BankOptions {
 export let ledgerOf: (bank: Bank) => Ledger;
 /** The store of a durable bank, or null, for the other layers of this package (see internal.ts). */
 export let storeOf: (bank: Bank) => Store | null;
+/**
+ * Tells a bank that holds were made behind its back (a batch run on its ledger by another layer),
+ * so that it sets the timer that expires them in time (see internal.ts).
+ */
+export let holdsMadeIn: (bank: Bank) => void;
 
 /**
  * An in-memory bank. Amounts are given in major units (25.5) or as decimal strings ("25.50") and
@@ -90,10 +113,13 @@ export class Bank {
   private readonly resolved = new Resolved();
   private store: Store | null = null;
   private hub: EventHub | null = null;
+  private expiryTimer: ReturnType<typeof setTimeout> | null = null;
+  private expiryTimerMs = Number.POSITIVE_INFINITY;
 
   static {
     ledgerOf = (bank) => bank.ledger;
     storeOf = (bank) => bank.store;
+    holdsMadeIn = (bank) => bank.scheduleExpiry();
   }
 
   /**
@@ -108,9 +134,10 @@ export class Bank {
    */
   static async open(options: DurableBankOptions): Promise<Bank> {
     const bank = new Bank(options);
-    const outcomes = idempotencyScope("bank.idempotency", bank.outcomes, outcomeCodec(bank.ledger, (index) => bank.accountAt(index)));
+    const outcomes = idempotencyScope("bank.idempotency", bank.outcomes, outcomeCodec(bank.ledger, (index) => bank.accountAt(index), (id) => bank.holdAt(id)));
     await options.store.open({ ledger: bank.ledger, scopes: [outcomes] });
     bank.store = options.store;
+    bank.scheduleExpiry();
     return bank;
   }
 
@@ -125,6 +152,8 @@ export class Bank {
 
   /** Syncs and closes a durable bank's store (writing a snapshot); nothing for an in-memory bank. */
   async close(): Promise<void> {
+    if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);
+    this.expiryTimer = null;
     await this.store?.close();
   }
 
@@ -204,16 +233,18 @@ export class Bank {
   }
 
   /** Adds money to an account. @throws AccountNotFoundError, NegativeAmountError, InvalidAmountError */
-  deposit(name: string, amount: AmountInput, options?: OperationOptions): Transaction {
-    return this.idempotent(options, () => ["deposit", name, ...normalisedAmount(amount)], () =>
-      moveByNames(this.ledger, EntryKind.Deposit, undefined, name, amount, this.resolved),
+  deposit(name: string, amount: AmountInput, options?: MovementOptions): Transaction {
+    const reference = referenceOf(options);
+    return this.idempotent(options, () => ["deposit", name, ...normalisedAmount(amount), reference], () =>
+      moveByNames(this.ledger, EntryKind.Deposit, undefined, name, amount, this.resolved, reference),
     );
   }
 
   /** Takes money out of an account. @throws InsufficientFundsError and the deposit's errors */
-  withdraw(name: string, amount: AmountInput, options?: OperationOptions): Transaction {
-    return this.idempotent(options, () => ["withdraw", name, ...normalisedAmount(amount)], () =>
-      moveByNames(this.ledger, EntryKind.Withdrawal, name, undefined, amount, this.resolved),
+  withdraw(name: string, amount: AmountInput, options?: MovementOptions): Transaction {
+    const reference = referenceOf(options);
+    return this.idempotent(options, () => ["withdraw", name, ...normalisedAmount(amount), reference], () =>
+      moveByNames(this.ledger, EntryKind.Withdrawal, name, undefined, amount, this.resolved, reference),
     );
   }
 
@@ -222,10 +253,79 @@ export class Bank {
    *
    * @throws AccountNotFoundError, SameAccountError, InsufficientFundsError, NegativeAmountError, ...
    */
-  transfer(senderName: string, recipientName: string, amount: AmountInput, options?: OperationOptions): Transaction {
-    return this.idempotent(options, () => ["transfer", senderName, recipientName, ...normalisedAmount(amount)], () =>
-      moveByNames(this.ledger, EntryKind.Transfer, senderName, recipientName, amount, this.resolved),
+  transfer(senderName: string, recipientName: string, amount: AmountInput, options?: MovementOptions): Transaction {
+    const reference = referenceOf(options);
+    return this.idempotent(options, () => ["transfer", senderName, recipientName, ...normalisedAmount(amount), reference], () =>
+      moveByNames(this.ledger, EntryKind.Transfer, senderName, recipientName, amount, this.resolved, reference),
     );
+  }
+
+  /**
+   * Reserves money for a recipient: the sender's `available` drops by the amount, its `balance`
+   * does not, until the hold is posted (`postHold`: all or part moves), voided (`voidHold`), or
+   * expires after `timeoutSeconds`. Checked as a transfer is, against what the sender may spend.
+   *
+   * @example
+   * const hold = bank.hold("Alice", "Bob", 30, { timeoutSeconds: 600, reference: "order-7" });
+   * hold.post(25); // 25 to Bob; the other 5 are Alice's to spend again
+   *
+   * @throws the refusals of a transfer, and InvalidArgumentError for a timeout out of bounds
+   */
+  hold(senderName: string, recipientName: string, amount: AmountInput, options: HoldOptions = {}): Hold {
+    const reference = referenceOf(options);
+    const { timeoutSeconds } = options;
+    const request = { sender: senderName, recipient: recipientName, amount, timeoutSeconds, reference };
+    return this.idempotent(options, () => ["hold", senderName, recipientName, ...normalisedAmount(amount), timeoutSeconds, reference], () => {
+      const hold = createHold(this.ledger, request, this.resolved);
+      if (typeof hold !== "number") return hold;
+      this.scheduleExpiry();
+      return this.holdAt(hold);
+    });
+  }
+
+  /**
+   * Posts a pending hold: `amount` (by default all of it) moves to its recipient, the rest is
+   * released. @throws HoldNotFoundError, HoldNotPendingError, HoldAmountExceededError, amount refusals
+   */
+  postHold(id: number, amount?: AmountInput, options?: OperationOptions): Hold {
+    return this.idempotent(options, () => ["postHold", id, ...(amount === undefined ? [] : normalisedAmount(amount))], () => {
+      const posted = postHold(this.ledger, id, amount);
+      return typeof posted === "number" ? this.holdAt(id) : posted;
+    });
+  }
+
+  /** Voids a pending hold: all of it is released. @throws HoldNotFoundError, HoldNotPendingError */
+  voidHold(id: number, options?: OperationOptions): Hold {
+    return this.idempotent(options, () => ["voidHold", id], () => {
+      const voided = voidHold(this.ledger, id);
+      return typeof voided === "number" ? this.holdAt(id) : voided;
+    });
+  }
+
+  /** The hold with this id. @throws HoldNotFoundError */
+  getHold(id: number): Hold {
+    if (!this.ledger.holds.has(id)) throw new HoldNotFoundError(id);
+    return this.holdAt(id);
+  }
+
+  /**
+   * The account's balance at an instant: after its last transaction at or before it, exact.
+   * @throws AccountNotFoundError; InvalidArgumentError when the account was opened after the instant
+   */
+  balanceAt(name: string, at: Date | number): number {
+    const account = findOrThrow(this.ledger, name);
+    return toMajor(balanceMinorAt(this.ledger, account, instantMs(at, "at")));
+  }
+
+  /**
+   * The account's statement for a period, both ends included: its opening balance, every
+   * transaction in it, oldest first, and its closing balance.
+   * @throws AccountNotFoundError; InvalidArgumentError for a reversed or too long period
+   */
+  statement(name: string, from: Date | number, to: Date | number): Statement {
+    const account = findOrThrow(this.ledger, name);
+    this.ledger.expireDue();
+    return statementOf(this.ledger, account, instantMs(from, "from"), instantMs(to, "to"));
   }
 
   /**
@@ -237,20 +337,30 @@ export class Bank {
   tryTransfer(senderName: string, recipientName: string, amount: AmountInput): TransferCode {
     const ledger = this.ledger;
     const resolved = this.resolved;
+    ledger.expireDue();
     const resolution = resolve(ledger, EntryKind.Transfer, senderName, recipientName, amount, resolved);
     if (resolution !== "OK") return resolution;
     const { debit, credit, amountMinor } = resolved;
-    const code = check(debit, credit, amountMinor, ledger.balanceMinorAt(debit), ledger.balanceMinorAt(credit));
+    const code = check(debit, credit, amountMinor, ledger.availableMinorAt(debit), ledger.balanceMinorAt(credit));
     if (code === "OK") ledger.move(EntryKind.Transfer, debit, credit, amountMinor, ledger.now());
     return code;
   }
 
   /**
-   * Many transfers in one call, in order. With `atomic` (the default) all are applied or none:
-   * each sees the balances left by the ones before it, and a refusal of any throws
-   * BatchRefusedError naming it. Without, each is applied or refused on its own.
+   * Many transfers in one call, in order, and the steps of holds among them (items of type "hold",
+   * "post" and "void", as `hold`, `postHold` and `voidHold` take them). With `atomic` (the
+   * default) all are applied or none: each sees the balances and holds left by the ones before it,
+   * and a refusal of any throws BatchRefusedError naming it. Without, each is applied or refused on
+   * its own, as the same calls one by one would be.
+   *
+   * @example
+   * bank.transferBatch([
+   *   { type: "hold", sender: "Alice", recipient: "Bob", amount: 30 },
+   *   { type: "post", holdId: 1, amount: 20 },
+   *   { sender: "Alice", recipient: "Bob", amount: 5, reference: "tip" },
+   * ]);
    */
-  transferBatch(transfers: readonly TransferInstruction[], options: BatchOptions = {}): BatchResult {
+  transferBatch(transfers: readonly BatchInstruction[], options: BatchOptions = {}): BatchResult {
     const atomic = options.atomic ?? true;
     return this.idempotent(options, () => ["transferBatch", atomic, ...batchParts(transfers)], () => {
       const outcome = this.runBatch(transfers, atomic);
@@ -262,20 +372,23 @@ export class Bank {
    * The non-throwing form of `transferBatch`: one code per transfer ("OK" when applied). In a
    * refused atomic batch the refused transfer has its own code and every other one BATCH_REFUSED.
    */
-  tryTransferBatch(transfers: readonly TransferInstruction[], options: BatchOptions = {}): TransferCode[] {
+  tryTransferBatch(transfers: readonly BatchInstruction[], options: BatchOptions = {}): TransferCode[] {
     const atomic = options.atomic ?? true;
     return this.idempotent(options, () => ["tryTransferBatch", atomic, ...batchParts(transfers)], () => {
       checkBatchSize(transfers);
-      const { codes } = runBatch(this.ledger, transfers, atomic);
+      const outcome = runBatch(this.ledger, transfers, atomic);
+      if (outcome.holdsMade > 0) this.scheduleExpiry();
+      const { codes } = outcome;
       const refused = atomic ? codes.findIndex((code) => code !== "OK") : -1;
       if (refused < 0) return codes;
       return codes.map((code, index) => (index === refused ? code : "BATCH_REFUSED"));
     });
   }
 
-  private runBatch(transfers: readonly TransferInstruction[], atomic: boolean): BatchOutcome {
+  private runBatch(transfers: readonly BatchInstruction[], atomic: boolean): BatchOutcome {
     checkBatchSize(transfers);
     const outcome = runBatch(this.ledger, transfers, atomic);
+    if (outcome.holdsMade > 0) this.scheduleExpiry();
     const refusal = atomic ? atomicRefusal(outcome) : null;
     if (refusal !== null) throw refusal;
     return outcome;
@@ -300,6 +413,31 @@ export class Bank {
     const account = options.account === undefined ? undefined : findOrThrow(this.ledger, options.account);
     this.hub ??= new EventHub(this.ledger, () => this.sync());
     return this.hub.subscribe({ ...(after !== undefined && { after }), ...(account !== undefined && { account }) });
+  }
+
+  /** A handle on the hold with this id (which exists). */
+  private holdAt(id: number): Hold {
+    return new Hold(this, this.ledger, id);
+  }
+
+  /**
+   * Sets a timer for the next pending hold's expiry, so that it expires on its own, in time, even
+   * when nothing else happens (every operation also expires what is due first). The timer does not
+   * keep a process alive.
+   */
+  private scheduleExpiry(): void {
+    const nextMs = this.ledger.holds.nextExpiryMs();
+    if (nextMs === Number.POSITIVE_INFINITY || nextMs >= this.expiryTimerMs) return;
+    if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);
+    this.expiryTimerMs = nextMs;
+    const delayMs = Math.min(Math.max(1, nextMs - this.ledger.now()), TIMER_DELAY_MAX_MS);
+    this.expiryTimer = setTimeout(() => {
+      this.expiryTimer = null;
+      this.expiryTimerMs = Number.POSITIVE_INFINITY;
+      this.ledger.expireDue();
+      this.scheduleExpiry();
+    }, delayMs);
+    (this.expiryTimer as { unref?: () => void }).unref?.();
   }
 
   /** The one handle of the account at `index`, made the first time it is asked for. */
@@ -355,6 +493,14 @@ export class Bank {
   }
 }
 
+/** Timers longer than this overflow in Node; a longer wait is taken in steps. */
+const TIMER_DELAY_MAX_MS = 2 ** 31 - 1;
+
+/** The checked reference of a movement's options, or null. @throws InvalidArgumentError */
+function referenceOf(options: MovementOptions | undefined): string | null {
+  return options?.reference === undefined ? null : validateReference(options.reference);
+}
+
 /**
  * An amount as the bank executes it, for fingerprints: minor units when it is valid (so 25.5 and
  * "25.50" are the same request), else the value as given. The flag keeps the two kinds apart.
@@ -369,12 +515,23 @@ function normalisedBalance(balance: unknown): [boolean, unknown] {
   return balanceMinor >= 0 ? [true, balanceMinor] : [false, balance];
 }
 
-/** The parts of a batch's identity: every field of every transfer, amounts normalised. */
-function batchParts(transfers: readonly TransferInstruction[]): unknown[] {
-  if (!Array.isArray(transfers)) return [transfers];
-  return transfers.flatMap((transfer: Partial<TransferInstruction> | null) => [
-    transfer?.sender, transfer?.recipient, ...normalisedAmount(transfer?.amount),
-  ]);
+/** Marks, in a batch's identity, an item with more than a plain transfer's three fields. */
+const ITEM_WITH_MORE = Symbol("item");
+
+/**
+ * The parts of a batch's identity: every field of every item, amounts normalised. A plain transfer
+ * (no type but "transfer", no reference) has the three parts it always had, so that a key kept by
+ * a durable bank still finds its batch.
+ */
+function batchParts(items: readonly BatchInstruction[]): unknown[] {
+  if (!Array.isArray(items)) return [items];
+  return items.flatMap((item: Record<string, unknown> | null) => {
+    const type = item?.type;
+    const reference = item?.reference;
+    const plain = (type === undefined || type === "transfer") && reference === undefined;
+    const transfer = [item?.sender, item?.recipient, ...normalisedAmount(item?.amount)];
+    return plain ? transfer : [ITEM_WITH_MORE, type, ...transfer, item?.timeoutSeconds, reference, item?.holdId];
+  });
 }
 
 /** Index of the first account whose name sorts at or after `name` (binary search). */

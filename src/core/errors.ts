@@ -18,6 +18,9 @@ export const ERROR_CODES = [
   "INVALID_ARGUMENT",
   "IDEMPOTENCY_KEY_REUSED",
   "BATCH_REFUSED",
+  "HOLD_NOT_FOUND",
+  "HOLD_NOT_PENDING",
+  "HOLD_AMOUNT_EXCEEDED",
 ] as const;
 
 export type BankErrorCode = (typeof ERROR_CODES)[number];
@@ -57,8 +60,13 @@ export class InsufficientFundsError extends BankError {
     readonly accountName: string,
     readonly amountMinor: number,
     readonly balanceMinor: number,
+    /** What pending holds reserve of the balance: the account may spend the balance less this. */
+    readonly heldMinor = 0,
   ) {
-    super(`Cannot withdraw ${formatMinor(amountMinor)}; balance is only ${formatMinor(balanceMinor)}`);
+    const available = formatMinor(balanceMinor - heldMinor);
+    super(heldMinor === 0
+      ? `Cannot withdraw ${formatMinor(amountMinor)}; balance is only ${available}`
+      : `Cannot withdraw ${formatMinor(amountMinor)}; available is only ${available} (${formatMinor(heldMinor)} of the balance is held)`);
   }
 }
 
@@ -161,6 +169,40 @@ export class BatchRefusedError extends BankError {
   }
 }
 
+/** No hold has this id. */
+export class HoldNotFoundError extends BankError {
+  readonly code = "HOLD_NOT_FOUND";
+  override readonly name = "HoldNotFoundError";
+  constructor(readonly holdId: unknown) {
+    super(`Hold ${String(holdId)} not found`);
+  }
+}
+
+/** A hold was posted, voided or expired already: it changes once. */
+export class HoldNotPendingError extends BankError {
+  readonly code = "HOLD_NOT_PENDING";
+  override readonly name = "HoldNotPendingError";
+  constructor(
+    readonly holdId: number,
+    readonly status: "posted" | "voided" | "expired",
+  ) {
+    super(status === "expired" ? `Hold ${holdId} has expired` : `Hold ${holdId} was already ${status}`);
+  }
+}
+
+/** A post asks for more than the hold reserved. */
+export class HoldAmountExceededError extends BankError {
+  readonly code = "HOLD_AMOUNT_EXCEEDED";
+  override readonly name = "HoldAmountExceededError";
+  constructor(
+    readonly holdId: number,
+    readonly amountMinor: number,
+    readonly heldMinor: number,
+  ) {
+    super(`Cannot post ${formatMinor(amountMinor)}; hold ${holdId} is for ${formatMinor(heldMinor)}`);
+  }
+}
+
 /** A refusal as plain data: its code, its message and its own fields (durable mode records it). */
 export interface RefusalJson {
   readonly code: BankErrorCode;
@@ -181,7 +223,7 @@ export function refusalFromJson(json: RefusalJson): BankError {
   const field = <T>(name: string) => json[name] as T;
   switch (json.code) {
     case "INSUFFICIENT_FUNDS":
-      return new InsufficientFundsError(field("accountName"), field("amountMinor"), field("balanceMinor"));
+      return new InsufficientFundsError(field("accountName"), field("amountMinor"), field("balanceMinor"), field("heldMinor"));
     case "ACCOUNT_NOT_FOUND":
       return new AccountNotFoundError(field("accountName"));
     case "NEGATIVE_AMOUNT":
@@ -204,5 +246,11 @@ export function refusalFromJson(json: RefusalJson): BankError {
       return new IdempotencyKeyReusedError(field("key"));
     case "BATCH_REFUSED":
       return new BatchRefusedError(field("index"), refusalFromJson(field("refusal")));
+    case "HOLD_NOT_FOUND":
+      return new HoldNotFoundError(field("holdId"));
+    case "HOLD_NOT_PENDING":
+      return new HoldNotPendingError(field("holdId"), field("status"));
+    case "HOLD_AMOUNT_EXCEEDED":
+      return new HoldAmountExceededError(field("holdId"), field("amountMinor"), field("heldMinor"));
   }
 }

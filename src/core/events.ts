@@ -59,6 +59,14 @@ export class EventHub implements LedgerListener {
     this.wake();
   }
 
+  held(): void {
+    this.wake();
+  }
+
+  finished(): void {
+    this.wake();
+  }
+
   private wake(): void {
     if (this.scheduled) return;
     this.scheduled = true;
@@ -159,9 +167,12 @@ export class EventSubscription implements EventStream {
   }
 }
 
-/** The account an entry is the act of: the sender of a transfer or withdrawal, the one credited otherwise. */
+/**
+ * The account an entry is the act of: the sender of a transfer, withdrawal or hold's step, the
+ * account credited by an opening or a deposit.
+ */
 export function actingAccount(ledger: Ledger, position: number): number {
   const kind = ledger.journal.kind(position);
-  const debits = kind === EntryKind.Transfer || kind === EntryKind.Withdrawal;
-  return debits ? ledger.journal.debitAccount(position) : ledger.journal.creditAccount(position);
+  const credits = kind === EntryKind.Opened || kind === EntryKind.Deposit;
+  return credits ? ledger.journal.creditAccount(position) : ledger.journal.debitAccount(position);
 }

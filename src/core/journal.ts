@@ -6,12 +6,19 @@
 
 import { assert } from "./assert.js";
 
-/** What an entry records. A transfer is one entry that both accounts see. */
+/**
+ * What an entry records. A transfer is one entry that both accounts see; so is each step of a hold
+ * (created, posted, voided, expired), whose sides are its sender and its recipient.
+ */
 export const EntryKind = {
   Opened: 0,
   Deposit: 1,
   Withdrawal: 2,
   Transfer: 3,
+  HoldCreated: 4,
+  HoldPosted: 5,
+  HoldVoided: 6,
+  HoldExpired: 7,
 } as const;
 export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
 
@@ -126,6 +133,23 @@ class TimeRuns {
     return { starts: this.starts.slice(0, runs), timesMs: this.timesMs.slice(0, runs) };
   }
 
+  /**
+   * The last position whose time is at or before `timeMs`, or -1 when every entry is later.
+   * `length` is the journal's. Time never goes backwards, so this is a binary search.
+   */
+  lastAtOrBefore(timeMs: number, length: number): number {
+    let low = 0;
+    let high = this.count;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.timesMs[middle] as number) <= timeMs) low = middle + 1;
+      else high = middle;
+    }
+    // Run `low - 1` is the last with a time at or before; its last entry is just before the next run.
+    if (low === 0) return -1;
+    return low < this.count ? (this.starts[low] as number) - 1 : length - 1;
+  }
+
   /** The last entry's time, or -Infinity while there is none. */
   get lastMs(): number {
     return this.count === 0 ? Number.NEGATIVE_INFINITY : (this.timesMs[this.count - 1] as number);
@@ -235,6 +259,11 @@ export class Journal {
         creditBalanceAfterMinor: chunk.creditBalanceAfterMinor.subarray(0, entries),
       };
     }
+  }
+
+  /** The last position recorded at or before `timeMs`, or -1 when every entry is later. */
+  lastAtOrBefore(timeMs: number): number {
+    return this.times.lastAtOrBefore(timeMs, this.length);
   }
 
   /** The times of the first `count` entries, as runs (see TimeRuns). */

@@ -22,3 +22,20 @@ export const BATCH_SIZE_MAX = 8190;
 export const IDEMPOTENCY_KEY_LENGTH_MAX = 255;
 export const IDEMPOTENCY_KEY_TTL_MS = 24 * 60 * 60 * 1000;
 export const IDEMPOTENCY_KEYS_MAX = 100_000;
+
+/** A caller's reference on a transaction (an invoice number, an order id): 1 to 64 visible ASCII characters. */
+export const REFERENCE_LENGTH_MAX = 64;
+
+/** How long a hold stays pending when no timeout is given (seven days, as card authorisations do), and at most. */
+export const HOLD_TIMEOUT_SECONDS_DEFAULT = 7 * 24 * 60 * 60;
+export const HOLD_TIMEOUT_SECONDS_MAX = 30 * 24 * 60 * 60;
+
+/**
+ * Most entries of an account's history one filtered page looks at. A filter that matches rarely
+ * (a type seen once in a long history) gives a short page, or an empty one, with the cursor where
+ * it stopped, so a page costs at most this much whatever the history's length.
+ */
+export const HISTORY_SCAN_MAX = 10_000;
+
+/** Most transactions one statement lists; a longer period is refused, to be asked in parts. */
+export const STATEMENT_TRANSACTIONS_MAX = 10_000;

@@ -83,19 +83,20 @@ function missingAccountCode(name: unknown): BankErrorCode {
 }
 
 /** The code for what tryParseAmount returned when it was not a positive amount. */
-function amountCode(amountMinor: number): BankErrorCode {
+export function amountCode(amountMinor: number): BankErrorCode {
   return amountMinor === AMOUNT_NOT_POSITIVE ? "NEGATIVE_AMOUNT" : "INVALID_AMOUNT";
 }
 
 /**
- * Whether a resolved movement may be applied to these balances: after the resolve step's refusals,
- * the same account on both sides, then insufficient funds, then the balance limit. Never throws.
+ * Whether a resolved movement may be applied: after the resolve step's refusals, the same account
+ * on both sides, then insufficient funds (what the debit side may spend: its balance less its
+ * pending holds), then the balance limit. Never throws.
  */
 export function check(
-  debit: number, credit: number, amountMinor: number, debitBalanceMinor: number, creditBalanceMinor: number,
+  debit: number, credit: number, amountMinor: number, debitAvailableMinor: number, creditBalanceMinor: number,
 ): TransferCode {
   if (debit === credit) return "SAME_ACCOUNT";
-  if (debit !== NONE && amountMinor > debitBalanceMinor) return "INSUFFICIENT_FUNDS";
+  if (debit !== NONE && amountMinor > debitAvailableMinor) return "INSUFFICIENT_FUNDS";
   if (credit !== NONE && creditBalanceMinor + amountMinor > AMOUNT_MINOR_MAX) return "BALANCE_LIMIT_EXCEEDED";
   return "OK";
 }
@@ -108,9 +109,10 @@ export interface Refusal {
   readonly debitName: unknown;
   readonly creditName: unknown;
   readonly amount: unknown;
-  /** For the check's refusals: the amount resolved and the debit balance it was checked against. */
+  /** For the check's refusals: the amount resolved, and the debit balance and holds it was checked against. */
   readonly amountMinor: number;
   readonly debitBalanceMinor: number;
+  readonly debitHeldMinor?: number;
 }
 
 /** The error for a refusal: the one place a code becomes its error class and wording. */
@@ -127,7 +129,7 @@ export function errorFor(ledger: Ledger, refusal: Refusal): BankError {
     case "SAME_ACCOUNT":
       return new SameAccountError();
     case "INSUFFICIENT_FUNDS":
-      return new InsufficientFundsError(debitName as string, refusal.amountMinor, refusal.debitBalanceMinor);
+      return new InsufficientFundsError(debitName as string, refusal.amountMinor, refusal.debitBalanceMinor, refusal.debitHeldMinor ?? 0);
     case "BALANCE_LIMIT_EXCEEDED":
       return new BalanceLimitExceededError(creditName as string, AMOUNT_MINOR_MAX);
     default:
@@ -151,12 +153,14 @@ function culprit(ledger: Ledger, refusal: Refusal): unknown {
  */
 export function moveByNames(
   ledger: Ledger, kind: MovementKind, debitName: unknown, creditName: unknown, amount: unknown, resolved: Resolved,
+  reference: string | null = null,
 ): Transaction | BankError {
+  ledger.expireDue();
   const code = resolve(ledger, kind, debitName, creditName, amount, resolved);
   if (code !== "OK") {
     return errorFor(ledger, { code, kind, debitName, creditName, amount, amountMinor: 0, debitBalanceMinor: 0 });
   }
-  return checkAndApply(ledger, kind, resolved.debit, resolved.credit, resolved.amountMinor);
+  return checkAndApply(ledger, kind, resolved.debit, resolved.credit, resolved.amountMinor, reference);
 }
 
 /**
@@ -166,6 +170,7 @@ export function moveByNames(
 export function moveByIndexes(
   ledger: Ledger, kind: MovementKind, debit: number, credit: number, amount: unknown,
 ): Transaction | BankError {
+  ledger.expireDue();
   const amountMinor = tryParseAmount(amount);
   if (amountMinor <= 0) {
     const code = amountCode(amountMinor);
@@ -176,11 +181,12 @@ export function moveByIndexes(
 
 /** Checks a resolved movement against the live balances and applies it; or its refusal. */
 function checkAndApply(
-  ledger: Ledger, kind: MovementKind, debit: number, credit: number, amountMinor: number,
+  ledger: Ledger, kind: MovementKind, debit: number, credit: number, amountMinor: number, reference: string | null = null,
 ): Transaction | BankError {
   const debitBalanceMinor = debit === NONE ? 0 : ledger.balanceMinorAt(debit);
+  const debitHeldMinor = debit === NONE ? 0 : ledger.heldMinorAt(debit);
   const creditBalanceMinor = credit === NONE ? 0 : ledger.balanceMinorAt(credit);
-  const code = check(debit, credit, amountMinor, debitBalanceMinor, creditBalanceMinor);
+  const code = check(debit, credit, amountMinor, debitBalanceMinor - debitHeldMinor, creditBalanceMinor);
   if (code !== "OK") {
     return errorFor(ledger, {
       code,
@@ -190,15 +196,12 @@ function checkAndApply(
       amount: toMajor(amountMinor),
       amountMinor,
       debitBalanceMinor,
+      debitHeldMinor,
     });
   }
   const timeMs = ledger.now();
-  const position = ledger.move(kind, debit, credit, amountMinor, timeMs);
-  if (kind === EntryKind.Deposit) {
-    return new Transaction(position + 1, "deposit", ledger.nameAt(credit), amountMinor, creditBalanceMinor + amountMinor, null, timeMs);
-  }
-  const type = kind === EntryKind.Transfer ? "transfer_out" : "withdrawal";
-  const counterparty = kind === EntryKind.Transfer ? ledger.nameAt(credit) : null;
-  return new Transaction(position + 1, type, ledger.nameAt(debit), amountMinor, debitBalanceMinor - amountMinor, counterparty, timeMs);
+  const referenceNumber = reference === null ? 0 : ledger.references.numberOf(reference);
+  const position = ledger.move(kind, debit, credit, amountMinor, timeMs, referenceNumber);
+  return new Transaction(ledger, position, kind === EntryKind.Deposit ? credit : debit, amountMinor);
 }
 

@@ -33,8 +33,10 @@ import { registerCashRoutes } from "./routes/cash.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerHistoryRoutes } from "./routes/history.js";
+import { holdSenderIn, registerHoldRoutes } from "./routes/holds.js";
 import { registerProblemRoutes } from "./routes/problems.js";
 import { registerRootRoutes } from "./routes/root.js";
+import { registerStatementRoutes } from "./routes/statements.js";
 import { registerTokenRoutes } from "./routes/tokens.js";
 import { registerTransferRoutes } from "./routes/transfers.js";
 import { NoQuery } from "./schemas/common.js";
@@ -103,7 +105,7 @@ function strictQuery(route: RouteOptions): void {
  */
 export function buildApp(options: AppOptions = {}): BankApp {
   const bank = options.bank ?? new Bank();
-  const edge = edgeOf(options);
+  const edge = edgeOf(options, holdSenderIn(bank));
   const secured = edge?.secured ?? false;
   const store = storeOf(bank);
   // Holder tokens of a durable bank are journaled with the changes that make them.
@@ -162,7 +164,9 @@ export function buildApp(options: AppOptions = {}): BankApp {
     registerCashRoutes(routes, bank);
     registerTransferRoutes(routes, bank);
     registerBatchRoutes(routes, bank, validatorCompiler, options.fastBatchReader ?? true);
+    registerHoldRoutes(routes, bank);
     registerHistoryRoutes(routes, bank);
+    registerStatementRoutes(routes, bank);
     registerEventRoutes(routes, bank, options.eventsHeartbeatMs);
     done();
   });

@@ -39,7 +39,8 @@ const AMOUNT_MAX = formatMinor(AMOUNT_MINOR_MAX);
 export const BANK_PROBLEMS: Readonly<Record<BankErrorCode, ProblemType>> = {
   INSUFFICIENT_FUNDS: {
     status: 400, slug: "insufficient-funds", title: "Insufficient funds",
-    description: "The account holds less than the withdrawal or transfer asks for; nothing moved, so ask for less or deposit first.",
+    description: "The account has less available (its balance less what its pending holds reserve) than the withdrawal, " +
+      "transfer or hold asks for; nothing moved, so ask for less, deposit first, or void a hold.",
   },
   ACCOUNT_NOT_FOUND: {
     status: 404, slug: "account-not-found", title: "Account not found",
@@ -77,8 +78,8 @@ export const BANK_PROBLEMS: Readonly<Record<BankErrorCode, ProblemType>> = {
   },
   INVALID_ARGUMENT: {
     status: 400, slug: "invalid-argument", title: "Invalid argument",
-    description: "An argument is outside its domain, such as a history cursor of another account or a malformed Idempotency-Key; " +
-      "the detail says which, so correct it.",
+    description: "An argument is outside its domain, such as a history cursor of another account, a malformed Idempotency-Key, " +
+      "a period whose start is after its end or an instant before the account was opened; the detail says which, so correct it.",
   },
   IDEMPOTENCY_KEY_REUSED: {
     status: 422, slug: "idempotency-key-reused", title: "Idempotency key reused",
@@ -89,6 +90,18 @@ export const BANK_PROBLEMS: Readonly<Record<BankErrorCode, ProblemType>> = {
     status: 400, slug: "batch-refused", title: "Batch refused",
     description: "A transfer of an atomic batch was refused, so none was applied; index and refusal say which and why, " +
       "so correct that transfer and send the batch again.",
+  },
+  HOLD_NOT_FOUND: {
+    status: 404, slug: "hold-not-found", title: "Hold not found",
+    description: "No hold has this id; check the id the hold's creation answered.",
+  },
+  HOLD_NOT_PENDING: {
+    status: 409, slug: "hold-not-pending", title: "Hold not pending",
+    description: "The hold was posted, voided or expired already, and a hold changes once; read it to see what became of it.",
+  },
+  HOLD_AMOUNT_EXCEEDED: {
+    status: 400, slug: "hold-amount-exceeded", title: "Hold amount exceeded",
+    description: "A post asked for more than the hold reserved; post at most the held amount, or make a new hold.",
   },
 };
 

@@ -46,9 +46,17 @@ export function htmlPage(title: string, body: string): string {
  * (`text/html,...,*\/*;q=0.8`). Without Accept, with `*\/*` or on a tie, JSON wins: programs get JSON.
  */
 export function prefersHtml(request: FastifyRequest): boolean {
+  return prefersOverJson(request, "text", "html");
+}
+
+/**
+ * Whether the request's Accept header ranks `type/subtype` above application/json (a statement's
+ * `text/csv`, a page's `text/html`). Without Accept, with `*\/*` or on a tie, JSON wins.
+ */
+export function prefersOverJson(request: FastifyRequest, type: string, subtype: string): boolean {
   const accept = request.headers.accept;
   if (accept === undefined) return false;
-  return quality(accept, "text", "html") > quality(accept, "application", "json");
+  return quality(accept, type, subtype) > quality(accept, "application", "json");
 }
 
 /** The quality Accept gives the media type `type/subtype`: that of its most specific range. */

@@ -56,6 +56,7 @@ export function registerOpenApi(app: FastifyInstance, secured = false): void {
       tags: [
         { name: "accounts", description: "Accounts, deposits, withdrawals and history" },
         { name: "transfers", description: "Money between accounts" },
+        { name: "holds", description: "Money reserved, then posted (all or part), voided, or expired" },
         { name: "events", description: "Every committed transaction, live (Server-Sent Events)" },
         { name: "health", description: "Liveness" },
         { name: "about", description: "The server itself: its welcome and its problem types" },

@@ -1,16 +1,25 @@
 // Core objects as the API returns them: snake_case fields, amounts in major units, ISO timestamps.
 
-import type { Account, Transaction } from "../core/index.js";
-import type { AccountBody, TransactionBody } from "./schemas/common.js";
+import type { Account, Hold, Transaction } from "../core/index.js";
+import type { AccountBody, AccountDetails, TransactionBody } from "./schemas/common.js";
+import type { HoldBody } from "./schemas/holds.js";
 
 /** `{name, balance}` of an account. */
 export function accountBody(account: Account): AccountBody {
   return { name: account.name, balance: account.balance };
 }
 
-/** One transaction as its account sees it. */
+/** An account as it is read: `{name, balance, available, held}`. */
+export function accountDetails(account: Account): AccountDetails {
+  return { name: account.name, balance: account.balance, available: account.available, held: account.held };
+}
+
+/**
+ * One transaction as its account sees it. A reference and a hold's id are there only when the
+ * transaction has them, so that the answers of transactions without either are as they always were.
+ */
 export function transactionBody(transaction: Transaction): TransactionBody {
-  return {
+  const body: TransactionBody = {
     id: transaction.id,
     type: transaction.type,
     amount: transaction.amount,
@@ -18,6 +27,25 @@ export function transactionBody(transaction: Transaction): TransactionBody {
     counterparty: transaction.counterparty,
     timestamp: isoTimestamp(transaction.timeMs),
     description: transaction.description,
+  };
+  if (transaction.reference !== null) body.reference = transaction.reference;
+  if (transaction.holdId !== null) body.hold_id = transaction.holdId;
+  return body;
+}
+
+/** A hold, with its status as of now (a hold past its time reads as expired). */
+export function holdBody(hold: Hold): HoldBody {
+  const json = hold.toJSON();
+  return {
+    id: json.id,
+    sender: json.sender,
+    recipient: json.recipient,
+    amount: json.amount,
+    status: json.status,
+    posted_amount: json.postedAmount,
+    created_at: json.createdAt,
+    expires_at: json.expiresAt,
+    reference: json.reference,
   };
 }
 

@@ -5,6 +5,8 @@ import { Ajv, type Options, type ValidateFunction } from "ajv";
 import ajvFormats from "ajv-formats";
 import type { FastifyRequest, FastifySchemaCompiler, FastifySchemaValidationError, FastifyServerOptions } from "fastify";
 import { HttpRefusal } from "./errors.js";
+import { REFERENCE_LENGTH_MAX } from "../core/index.js";
+import { REFERENCE_PATTERN } from "./schemas/common.js";
 import { DOCUMENTED_ONLY } from "./schemas/documented.js";
 
 // Fastify's defaults minus the two that would change a request behind the client's back:
@@ -107,20 +109,43 @@ export function formatValidationErrors(
   errors: FastifySchemaValidationError[],
   part: RequestPart,
 ): Error {
-  // Without `allErrors`, Ajv stops at the first failure; only a union (anyOf) adds one error per
-  // branch before its own, so the last error is the one that decided.
+  return new Error(sentence(errors, part));
+}
+
+// The check a tagged union's branch opens with (schemas/batch.ts: `allOf: [tag]`), that the
+// value's `type` names the branch's kind.
+const TAG_CHECK = /\/anyOf\/\d+\/allOf\/0\/(?:required|properties\/type\/enum)$/;
+
+function sentence(errors: readonly FastifySchemaValidationError[], part: RequestPart): string {
+  // Without `allErrors`, Ajv stops at the first failure; only a union (anyOf) adds its branches'
+  // errors (each branch's first) before its own, so the last error is the one that decided.
   const last = errors[errors.length - 1] as FastifySchemaValidationError;
-  if (last.keyword !== "anyOf") return new Error(describe(part, last));
+  if (last.keyword !== "anyOf") return describe(part, last);
   const branches = errors.slice(0, -1);
+  // In a tagged union, the branches of other kinds fail at their tag: what is left is the value's
+  // own kind's errors. When every branch fails at its tag, the tag itself names no kind.
+  const own = branches.filter((error) => !TAG_CHECK.test(error.schemaPath));
+  if (own.length === 0) {
+    const kinds = branches.flatMap((error) => (error.params.allowedValues as unknown[] | undefined) ?? []);
+    return `${part}${last.instancePath}/type must be one of ${[...new Set(kinds)].join(", ")}`;
+  }
+  if (own.length < branches.length) return sentence(own, part);
   const mismatch = branches.find((error) => error.keyword !== "type");
-  if (mismatch !== undefined) return new Error(describe(part, mismatch));
-  const types = branches.map((error) => String(error.params.type));
-  return new Error(`${part}${last.instancePath} must be ${types.join(" or ")}`);
+  if (mismatch !== undefined) return describe(part, mismatch);
+  const types = new Set(branches.map((error) => String(error.params.type)));
+  return `${part}${last.instancePath} must be ${[...types].join(" or ")}`;
 }
 
 function describe(part: RequestPart, error: FastifySchemaValidationError): string {
   if (error.keyword === "additionalProperties") {
     return `${part}${error.instancePath} must not have the unknown property '${String(error.params.additionalProperty)}'`;
+  }
+  if (error.keyword === "pattern" && error.params.pattern === REFERENCE_PATTERN) {
+    return `${part}${error.instancePath} must be 1 to ${REFERENCE_LENGTH_MAX} visible ASCII characters, without spaces`;
+  }
+  if (error.keyword === "format" && error.params.format === "date-time") {
+    return `${part}${error.instancePath} must be an ISO 8601 instant with a time zone, such as 2025-01-02T03:04:05Z or ` +
+      "2025-01-02T04:04:05+01:00";
   }
   // Ajv gives every error a message (`messages: true` is its default).
   return `${part}${error.instancePath} ${error.message}`;

@@ -165,9 +165,19 @@ export class FileStore implements Store {
       this.buffer.opened(this.nextSequence++, account, name, balanceMinor, timeMs);
       this.recorded();
     },
-    moved: (kind, debit, credit, amountMinor, timeMs) => {
+    moved: (kind, debit, credit, amountMinor, timeMs, reference) => {
       this.ensureOpen();
-      this.buffer.moved(this.nextSequence++, kind, debit, credit, amountMinor, timeMs);
+      this.buffer.moved(this.nextSequence++, kind, debit, credit, amountMinor, timeMs, reference);
+      this.recorded();
+    },
+    held: (hold, sender, recipient, amountMinor, expiresAtMs, timeMs, reference) => {
+      this.ensureOpen();
+      this.buffer.held(this.nextSequence++, hold, sender, recipient, amountMinor, expiresAtMs, timeMs, reference);
+      this.recorded();
+    },
+    finished: (hold, end, postedMinor, timeMs) => {
+      this.ensureOpen();
+      this.buffer.ended(this.nextSequence++, hold, end, postedMinor, timeMs);
       this.recorded();
     },
   };

@@ -9,12 +9,16 @@ import { crc32c } from "./crc32c.js";
 export const RecordKind = {
   /** u32 account, f64 opening balance (minor units), f64 time (ms), the name in UTF-8. */
   Opened: 1,
-  /** u8 movement kind, u32 debit, u32 credit (0xffffffff for none), f64 amount (minor units), f64 time. */
+  /** u8 movement kind, u32 debit, u32 credit (0xffffffff for none), f64 amount (minor units), f64 time, the reference (ASCII; none if empty). */
   Moved: 2,
   /** u8 length of the scope's name, the name (ASCII), the scope's entry. */
   Scoped: 3,
   /** Nothing: the end of a group. */
   Commit: 4,
+  /** u32 hold id, u32 sender, u32 recipient, f64 amount, f64 expiry (ms), f64 time, the reference (ASCII; none if empty). */
+  Held: 5,
+  /** u32 hold id, u8 how (1 posted, 2 voided, 3 expired), f64 amount posted, f64 time. */
+  Ended: 6,
 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 
@@ -49,14 +53,41 @@ export class RecordBuffer {
     this.end();
   }
 
-  moved(sequence: number, kind: number, debit: number, credit: number, amountMinor: number, timeMs: number): void {
-    const at = this.begin(sequence, RecordKind.Moved, 1 + 4 + 4 + 8 + 8);
+  moved(sequence: number, kind: number, debit: number, credit: number, amountMinor: number, timeMs: number, reference: string | null = null): void {
+    const at = this.begin(sequence, RecordKind.Moved, 1 + 4 + 4 + 8 + 8 + (reference?.length ?? 0));
     const fields = this.fields;
     this.bytes[at] = kind;
     fields.setUint32(at + 1, debit, true);
     fields.setUint32(at + 5, credit, true);
     fields.setFloat64(at + 9, amountMinor, true);
     fields.setFloat64(at + 17, timeMs, true);
+    if (reference !== null) this.bytes.write(reference, at + 25, "latin1");
+    this.end();
+  }
+
+  held(
+    sequence: number, hold: number, sender: number, recipient: number, amountMinor: number, expiresAtMs: number,
+    timeMs: number, reference: string | null,
+  ): void {
+    const at = this.begin(sequence, RecordKind.Held, 4 + 4 + 4 + 8 + 8 + 8 + (reference?.length ?? 0));
+    const fields = this.fields;
+    fields.setUint32(at, hold, true);
+    fields.setUint32(at + 4, sender, true);
+    fields.setUint32(at + 8, recipient, true);
+    fields.setFloat64(at + 12, amountMinor, true);
+    fields.setFloat64(at + 20, expiresAtMs, true);
+    fields.setFloat64(at + 28, timeMs, true);
+    if (reference !== null) this.bytes.write(reference, at + 36, "latin1");
+    this.end();
+  }
+
+  ended(sequence: number, hold: number, end: number, postedMinor: number, timeMs: number): void {
+    const at = this.begin(sequence, RecordKind.Ended, 4 + 1 + 8 + 8);
+    const fields = this.fields;
+    fields.setUint32(at, hold, true);
+    this.bytes[at + 4] = end;
+    fields.setFloat64(at + 5, postedMinor, true);
+    fields.setFloat64(at + 13, timeMs, true);
     this.end();
   }
 
@@ -151,7 +182,7 @@ export function readRecord(bytes: Uint8Array, offset: number): JournalRecord | R
   if (end > bytes.length) return "truncated";
   if (recordChecksum(bytes, offset, end) !== u32(bytes, offset + 4)) return "bad checksum";
   const kind = bytes[offset + 16] as RecordKind;
-  if (kind < RecordKind.Opened || kind > RecordKind.Commit) return "unknown kind";
+  if (kind < RecordKind.Opened || kind > RecordKind.Ended) return "unknown kind";
   const sequence = u32(bytes, offset + 8) + u32(bytes, offset + 12) * 0x1_0000_0000;
   return { sequence, kind, payloadStart: offset + RECORD_HEADER_BYTES, end };
 }
@@ -176,7 +207,9 @@ export class RecordBytes {
   }
 
   /** A Moved record's fields. */
-  moved(record: JournalRecord): { kind: number; debit: number; credit: number; amountMinor: number; timeMs: number } {
+  moved(record: JournalRecord): {
+    kind: number; debit: number; credit: number; amountMinor: number; timeMs: number; reference: string | null;
+  } {
     const at = record.payloadStart;
     const fields = this.fields;
     return {
@@ -185,6 +218,36 @@ export class RecordBytes {
       credit: fields.getUint32(at + 5, true),
       amountMinor: fields.getFloat64(at + 9, true),
       timeMs: fields.getFloat64(at + 17, true),
+      reference: record.end > at + 25 ? this.bytes.toString("latin1", at + 25, record.end) : null,
+    };
+  }
+
+  /** A Held record's fields. */
+  held(record: JournalRecord): {
+    hold: number; sender: number; recipient: number; amountMinor: number; expiresAtMs: number; timeMs: number; reference: string | null;
+  } {
+    const at = record.payloadStart;
+    const fields = this.fields;
+    return {
+      hold: fields.getUint32(at, true),
+      sender: fields.getUint32(at + 4, true),
+      recipient: fields.getUint32(at + 8, true),
+      amountMinor: fields.getFloat64(at + 12, true),
+      expiresAtMs: fields.getFloat64(at + 20, true),
+      timeMs: fields.getFloat64(at + 28, true),
+      reference: record.end > at + 36 ? this.bytes.toString("latin1", at + 36, record.end) : null,
+    };
+  }
+
+  /** An Ended record's fields. */
+  ended(record: JournalRecord): { hold: number; end: number; postedMinor: number; timeMs: number } {
+    const at = record.payloadStart;
+    const fields = this.fields;
+    return {
+      hold: fields.getUint32(at, true),
+      end: this.bytes[at + 4] as number,
+      postedMinor: fields.getFloat64(at + 5, true),
+      timeMs: fields.getFloat64(at + 13, true),
     };
   }
 

@@ -3,7 +3,7 @@
 // ever acknowledged, is cut off and reported; damage anywhere before it stops the start.
 
 import path from "node:path";
-import { NONE, type Ledger, type MovementKind } from "../core/internal.js";
+import { EntryKind, HoldStatus, NONE, type HoldEnd, type Ledger, type MovementKind } from "../core/internal.js";
 import { CorruptDataError } from "./errors.js";
 import type { StoreFiles } from "./files.js";
 import { readRecord, RecordBytes, RecordKind, RECORD_HEADER_BYTES, type JournalRecord } from "./records.js";
@@ -169,14 +169,31 @@ function apply(records: RecordBytes, record: JournalRecord, ledger: Ledger, rest
       return;
     }
     case RecordKind.Moved: {
-      const { kind, debit, credit, amountMinor, timeMs } = records.moved(record);
+      const { kind, debit, credit, amountMinor, timeMs, reference } = records.moved(record);
       if (!isMovement(ledger, kind, debit, credit) || !(amountMinor > 0)) {
         throw new CorruptDataError(file, groupEnd, `record ${record.sequence} is not a movement of known accounts`);
       }
-      if (debit !== NONE && ledger.balanceMinorAt(debit) < amountMinor) {
+      if (debit !== NONE && ledger.availableMinorAt(debit) < amountMinor) {
         throw new CorruptDataError(file, groupEnd, `record ${record.sequence} moves more than its account holds`);
       }
-      ledger.move(kind as MovementKind, debit, credit, amountMinor, timeMs);
+      ledger.move(kind as MovementKind, debit, credit, amountMinor, timeMs, referenceNumber(ledger, reference));
+      return;
+    }
+    case RecordKind.Held: {
+      const { hold, sender, recipient, amountMinor, expiresAtMs, timeMs, reference } = records.held(record);
+      const valid = hold === ledger.holds.count + 1 && isMovement(ledger, EntryKind.Transfer, sender, recipient) &&
+        amountMinor > 0 && ledger.availableMinorAt(sender) >= amountMinor;
+      if (!valid) throw new CorruptDataError(file, groupEnd, `record ${record.sequence} is not a hold the ledger could make`);
+      ledger.hold(sender, recipient, amountMinor, expiresAtMs, timeMs, referenceNumber(ledger, reference));
+      return;
+    }
+    case RecordKind.Ended: {
+      const { hold, end, postedMinor, timeMs } = records.ended(record);
+      const { holds } = ledger;
+      const valid = holds.has(hold) && holds.statusOf(hold) === HoldStatus.Pending &&
+        (end === HoldStatus.Posted ? postedMinor > 0 && postedMinor <= holds.amountMinorOf(hold) : (end === HoldStatus.Voided || end === HoldStatus.Expired) && postedMinor === 0);
+      if (!valid) throw new CorruptDataError(file, groupEnd, `record ${record.sequence} does not end a pending hold`);
+      ledger.endHold(hold, end as HoldEnd, postedMinor, timeMs);
       return;
     }
     case RecordKind.Scoped: {
@@ -187,4 +204,9 @@ function apply(records: RecordBytes, record: JournalRecord, ledger: Ledger, rest
     default:
       return;
   }
+}
+
+/** The ledger's number for a reference read back (0 for none). */
+export function referenceNumber(ledger: Ledger, reference: string | null): number {
+  return reference === null ? 0 : ledger.references.numberOf(reference);
 }

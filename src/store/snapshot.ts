@@ -3,7 +3,7 @@
 // entries are written column by column, straight from the ledger's own arrays, and read back
 // through the ledger's one writer, as the journal's records are.
 
-import { EntryKind, NONE, type DurableScope, type Ledger, type MovementKind } from "../core/internal.js";
+import { EntryKind, HoldStatus, NONE, type DurableScope, type HoldEnd, type Ledger, type MovementKind } from "../core/internal.js";
 import type { EntryColumns } from "../core/journal.js";
 import { crc32c } from "./crc32c.js";
 import { CorruptDataError } from "./errors.js";
@@ -13,7 +13,7 @@ export const SNAPSHOT_VERSION = 1;
 const HEADER_BYTES = 32;
 const SECTION_HEADER_BYTES = 16;
 
-const Section = { Names: 1, Entries: 2, Times: 3, Scope: 4, End: 9 } as const;
+const Section = { Names: 1, Entries: 2, Times: 3, Scope: 4, References: 5, Notes: 6, Holds: 7, End: 9 } as const;
 
 /** The state at one sequence number, captured at once; the entries are views that never change. */
 export interface SnapshotState {
@@ -23,7 +23,25 @@ export interface SnapshotState {
   readonly columns: readonly EntryColumns[];
   readonly times: { readonly starts: Uint32Array; readonly timesMs: Float64Array };
   readonly scopes: readonly { readonly name: string; readonly entries: readonly Uint8Array[] }[];
+  /** References by number (0 is none); none if absent. */
+  readonly references?: readonly string[];
+  /** The entries that carry a hold or a reference, by position; none if absent. */
+  readonly notes?: { readonly positions: Uint32Array; readonly holds: Uint32Array; readonly references: Uint32Array };
+  /** Each hold's amount and expiry, by id (index 0 unused); none if absent. */
+  readonly holds?: { readonly amountsMinor: Float64Array; readonly expiresAtMs: Float64Array };
 }
+
+interface Notes {
+  readonly positions: Uint32Array;
+  readonly holds: Uint32Array;
+  readonly references: Uint32Array;
+}
+interface HoldColumns {
+  readonly amountsMinor: Float64Array;
+  readonly expiresAtMs: Float64Array;
+}
+const NO_NOTES: Notes = { positions: new Uint32Array(0), holds: new Uint32Array(0), references: new Uint32Array(0) };
+const NO_HOLDS: HoldColumns = { amountsMinor: new Float64Array(1), expiresAtMs: new Float64Array(1) };
 
 /** Captures the state: to be called between two changes, when the ledger holds exactly `sequence`. */
 export function captureSnapshot(ledger: Ledger, scopes: readonly Pick<DurableScope, "name" | "entries">[], sequence: number): SnapshotState {
@@ -35,6 +53,9 @@ export function captureSnapshot(ledger: Ledger, scopes: readonly Pick<DurableSco
     columns: [...ledger.journal.columnsBefore(entryCount)],
     times: ledger.journal.timesBefore(entryCount),
     scopes: scopes.map((scope) => ({ name: scope.name, entries: [...scope.entries()] })),
+    references: [...ledger.references.all],
+    notes: ledger.annotations.before(entryCount),
+    holds: ledger.holds.before(ledger.holds.count),
   };
 }
 
@@ -49,6 +70,9 @@ export function* encodeSnapshot(state: SnapshotState): IterableIterator<Uint8Arr
   yield* section(Section.Names, namesBody(state.names));
   for (const columns of state.columns) yield* section(Section.Entries, ...entriesBody(columns));
   yield* section(Section.Times, ...timesBody(state.times));
+  yield* section(Section.References, namesBody(state.references ?? [""]));
+  yield* section(Section.Notes, ...notesBody(state.notes ?? NO_NOTES));
+  yield* section(Section.Holds, ...holdsBody(state.holds ?? NO_HOLDS));
   for (const scope of state.scopes) yield* section(Section.Scope, scopeBody(scope.name, scope.entries));
   yield* section(Section.End);
 }
@@ -111,6 +135,19 @@ function timesBody(times: SnapshotState["times"]): Uint8Array[] {
   return [count, bytesOf(times.starts), padding(times.starts.length * 4), bytesOf(times.timesMs)];
 }
 
+function notesBody(notes: Notes): Uint8Array[] {
+  const count = Buffer.alloc(8);
+  const length = notes.positions.length;
+  count.writeUInt32LE(length, 0);
+  return [count, bytesOf(notes.positions), padding(length * 4), bytesOf(notes.holds), padding(length * 4), bytesOf(notes.references), padding(length * 4)];
+}
+
+function holdsBody(holds: HoldColumns): Uint8Array[] {
+  const count = Buffer.alloc(8);
+  count.writeUInt32LE(holds.amountsMinor.length, 0);
+  return [count, bytesOf(holds.amountsMinor), bytesOf(holds.expiresAtMs)];
+}
+
 function scopeBody(name: string, entries: readonly Uint8Array[]): Uint8Array {
   const body = Buffer.alloc(1 + name.length + 4 + entries.reduce((total, entry) => total + 4 + entry.length, 0));
   body[0] = name.length;
@@ -144,6 +181,9 @@ export function loadSnapshot(bytes: Buffer, file: string, ledger: Ledger): Loade
   let names: string[] = [];
   const entries: EntryColumns[] = [];
   let times: SnapshotState["times"] | null = null;
+  let references: string[] = [""];
+  let notes = NO_NOTES;
+  let holds = NO_HOLDS;
   const scopes = new Map<string, Uint8Array[]>();
   for (;;) {
     const { tag, body, offset } = reader.section();
@@ -152,11 +192,14 @@ export function loadSnapshot(bytes: Buffer, file: string, ledger: Ledger): Loade
     else if (tag === Section.Entries) entries.push(readEntries(body));
     else if (tag === Section.Times) times = readTimes(body);
     else if (tag === Section.Scope) readScope(body, scopes);
+    else if (tag === Section.References) references = readNames(body);
+    else if (tag === Section.Notes) notes = readNotes(body);
+    else if (tag === Section.Holds) holds = readHolds(body);
     else throw new CorruptDataError(file, offset, `unknown section ${tag}`);
   }
   const counted = entries.reduce((total, columns) => total + columns.count, 0);
   if (times === null || counted !== entryCount) throw new CorruptDataError(file, HEADER_BYTES, "the snapshot's sections do not add up");
-  replayEntries(ledger, names, entries, times, file);
+  replayEntries(ledger, { names, columns: entries, times, references, notes, holds }, file);
   return { sequence, scopes };
 }
 
@@ -234,6 +277,21 @@ function readTimes(body: Buffer): SnapshotState["times"] {
   };
 }
 
+function readNotes(body: Buffer): Notes {
+  const count = body.readUInt32LE(0);
+  const stride = count * 4 + padding(count * 4).length;
+  const view = (at: number) => new Uint32Array(body.buffer, body.byteOffset + at, count);
+  return { positions: view(8), holds: view(8 + stride), references: view(8 + 2 * stride) };
+}
+
+function readHolds(body: Buffer): HoldColumns {
+  const count = body.readUInt32LE(0);
+  return {
+    amountsMinor: new Float64Array(body.buffer, body.byteOffset + 8, count),
+    expiresAtMs: new Float64Array(body.buffer, body.byteOffset + 8 + count * 8, count),
+  };
+}
+
 function readScope(body: Buffer, scopes: Map<string, Uint8Array[]>): void {
   const nameLength = body[0] as number;
   const name = body.toString("latin1", 1, 1 + nameLength);
@@ -249,41 +307,79 @@ function readScope(body: Buffer, scopes: Map<string, Uint8Array[]>): void {
   scopes.set(name, entries);
 }
 
+type Contents = Pick<SnapshotState, "names" | "columns" | "times"> & {
+  readonly references: readonly string[];
+  readonly notes: Notes;
+  readonly holds: HoldColumns;
+};
+
 /**
  * Replays the snapshot's entries through the ledger's writer. An entry keeps balances, not
  * amounts: the amount is the change from the balance before, and the balance after each replayed
- * entry must be the one the snapshot holds.
+ * entry must be the one the snapshot holds. A hold's amount and expiry come from its own section.
  */
-function replayEntries(
-  ledger: Ledger, names: readonly string[], chunks: readonly EntryColumns[], times: SnapshotState["times"], file: string,
-): void {
+function replayEntries(ledger: Ledger, contents: Contents, file: string): void {
+  const { names, columns: chunks, times, references, notes, holds } = contents;
+  const corrupt = (position: number, what: string) => new CorruptDataError(file, 0, `entry ${position} ${what}`);
   let run = 0;
+  let note = 0;
   let position = 0;
   for (const columns of chunks) {
     for (let index = 0; index < columns.count; index++, position++) {
       while (run + 1 < times.starts.length && (times.starts[run + 1] as number) <= position) run++;
+      while (note < notes.positions.length && (notes.positions[note] as number) < position) note++;
+      const noted = note < notes.positions.length && notes.positions[note] === position;
+      const hold = noted ? (notes.holds[note] as number) : 0;
+      const referenceText = noted ? (references[notes.references[note] as number] ?? "") : "";
+      const reference = referenceText === "" ? 0 : ledger.references.numberOf(referenceText);
       const timeMs = times.timesMs[run] as number;
       const kind = columns.kind[index] as EntryKind;
       const debit = columns.debitAccount[index] as number;
       const credit = columns.creditAccount[index] as number;
-      const creditAfterMinor = columns.creditBalanceAfterMinor[index] as number;
       const debitAfterMinor = columns.debitBalanceAfterMinor[index] as number;
+      const creditAfterMinor = columns.creditBalanceAfterMinor[index] as number;
       if (kind === EntryKind.Opened) {
-        if (credit !== ledger.accountCount || names[credit] === undefined) throw new CorruptDataError(file, 0, `entry ${position} opens an unknown account`);
+        if (credit !== ledger.accountCount || names[credit] === undefined) throw corrupt(position, "opens an unknown account");
         ledger.open(names[credit] as string, creditAfterMinor, timeMs);
         continue;
       }
-      if (!isMovement(ledger, kind, debit, credit)) throw new CorruptDataError(file, 0, `entry ${position} is not a movement of known accounts`);
-      const amountMinor = kind === EntryKind.Deposit
-        ? creditAfterMinor - ledger.balanceMinorAt(credit)
-        : ledger.balanceMinorAt(debit) - debitAfterMinor;
-      if (!(amountMinor > 0)) throw new CorruptDataError(file, 0, `entry ${position} moves no money`);
-      ledger.move(kind as MovementKind, debit, credit, amountMinor, timeMs);
+      if (kind >= EntryKind.HoldCreated && kind <= EntryKind.HoldExpired) {
+        if (!isHoldStep(ledger, kind, hold, debit, credit, holds)) throw corrupt(position, "is not a step of a hold the ledger could make");
+        if (kind === EntryKind.HoldCreated) {
+          ledger.hold(debit, credit, holds.amountsMinor[hold] as number, holds.expiresAtMs[hold] as number, timeMs, reference);
+        } else {
+          const postedMinor = kind === EntryKind.HoldPosted ? ledger.balanceMinorAt(debit) - debitAfterMinor : 0;
+          if (kind === EntryKind.HoldPosted && !(postedMinor > 0 && postedMinor <= ledger.holds.amountMinorOf(hold))) throw corrupt(position, "posts more than its hold");
+          ledger.endHold(hold, holdEnd(kind), postedMinor, timeMs);
+        }
+      } else {
+        if (!isMovement(ledger, kind, debit, credit)) throw corrupt(position, "is not a movement of known accounts");
+        const amountMinor = kind === EntryKind.Deposit
+          ? creditAfterMinor - ledger.balanceMinorAt(credit)
+          : ledger.balanceMinorAt(debit) - debitAfterMinor;
+        if (!(amountMinor > 0)) throw corrupt(position, "moves no money");
+        ledger.move(kind as MovementKind, debit, credit, amountMinor, timeMs, reference);
+      }
       const same = (debit === NONE || ledger.balanceMinorAt(debit) === debitAfterMinor) &&
         (credit === NONE || ledger.balanceMinorAt(credit) === creditAfterMinor);
       if (!same) throw new CorruptDataError(file, 0, `entry ${position}'s balances do not follow from the ones before`);
     }
   }
+}
+
+/** Whether an entry read back is a step of a hold the ledger could make: a new one, or one pending. */
+function isHoldStep(ledger: Ledger, kind: EntryKind, hold: number, debit: number, credit: number, holds: HoldColumns): boolean {
+  if (!isMovement(ledger, EntryKind.Transfer, debit, credit)) return false;
+  if (kind === EntryKind.HoldCreated) {
+    const amountMinor = holds.amountsMinor[hold] as number;
+    return hold === ledger.holds.count + 1 && amountMinor > 0 && ledger.availableMinorAt(debit) >= amountMinor;
+  }
+  return ledger.holds.has(hold) && ledger.holds.statusOf(hold) === HoldStatus.Pending &&
+    ledger.holds.senderOf(hold) === debit && ledger.holds.recipientOf(hold) === credit;
+}
+
+function holdEnd(kind: EntryKind): HoldEnd {
+  return kind === EntryKind.HoldPosted ? HoldStatus.Posted : kind === EntryKind.HoldVoided ? HoldStatus.Voided : HoldStatus.Expired;
 }
 
 /** Whether an entry read back is a movement the ledger could have recorded: its kind and sides. */

@@ -21,6 +21,9 @@ import {
   NegativeInitialBalanceError,
   SameAccountError,
   type BankErrorCode,
+  HoldAmountExceededError,
+  HoldNotFoundError,
+  HoldNotPendingError,
 } from "../../src/core/index.js";
 import { snapshot, thrownBy } from "./support.js";
 
@@ -40,7 +43,30 @@ const cases: Partial<Record<BankErrorCode, Case>> = {
     when: "a withdrawal asks for more than the balance",
     provoke: (bank) => bank.withdraw("Alice", 30),
     message: "Cannot withdraw 30.00; balance is only 20.00",
-    fields: { accountName: "Alice", amountMinor: 3000, balanceMinor: 2000 },
+    fields: { accountName: "Alice", amountMinor: 3000, balanceMinor: 2000, heldMinor: 0 },
+  },
+  HOLD_NOT_FOUND: {
+    errorClass: HoldNotFoundError,
+    when: "no hold has the id",
+    provoke: (bank) => bank.postHold(41),
+    message: "Hold 41 not found",
+    fields: { holdId: 41 },
+  },
+  HOLD_NOT_PENDING: {
+    errorClass: HoldNotPendingError,
+    when: "a hold was voided already",
+    prepare: (bank) => bank.hold("Alice", "Bob", 1).void(),
+    provoke: (bank) => bank.voidHold(1),
+    message: "Hold 1 was already voided",
+    fields: { holdId: 1, status: "voided" },
+  },
+  HOLD_AMOUNT_EXCEEDED: {
+    errorClass: HoldAmountExceededError,
+    when: "a post asks for more than the hold",
+    prepare: (bank) => bank.hold("Alice", "Bob", 5),
+    provoke: (bank) => bank.postHold(1, 6),
+    message: "Cannot post 6.00; hold 1 is for 5.00",
+    fields: { holdId: 1, amountMinor: 600, heldMinor: 500 },
   },
   ACCOUNT_NOT_FOUND: {
     errorClass: AccountNotFoundError,

@@ -140,8 +140,9 @@ describe("history is a copy", () => {
     history.splice(1, 2);
     const item = history[0] as unknown as Record<string, unknown>;
     item.amountMinor = 999_999;
-    item.counterparty = "Mallory";
-    item.type = "deposit";
+    // The rest are read from the journal, and cannot be written at all.
+    expect(() => (item.counterparty = "Mallory")).toThrow(TypeError);
+    expect(() => (item.type = "deposit")).toThrow(TypeError);
     expect(alice.getTransactionHistory().map((t) => t.toJSON())).toEqual(expected);
     expect(alice.balance).toBe(105.5);
   });

@@ -2,7 +2,7 @@
 // (balances, histories, journal). No input may produce a 5xx.
 
 import { describe, expect, it } from "vitest";
-import { NAME_LENGTH_MAX } from "../../src/index.js";
+import { HOLD_TIMEOUT_SECONDS_MAX, NAME_LENGTH_MAX } from "../../src/index.js";
 import { BODY_LIMIT_BYTES } from "../../src/http/limits.js";
 import { appWith, expectProblem, request, snapshot } from "./helpers.js";
 
@@ -48,6 +48,12 @@ const BAD_AMOUNTS: [string, string][] = [
   ['""', "INVALID_AMOUNT"],
   ['"5.001"', "INVALID_AMOUNT"],
   [`"${"9".repeat(40)}"`, "INVALID_REQUEST"],
+];
+
+// The amounts of holds: a new one's, and a post's of hold 1.
+const AMOUNT_ROUTES_OF_HOLDS: [string, string, (amount: string) => string][] = [
+  ["hold", "/holds", (amount) => `{"sender": "alice", "recipient": "bob", "amount": ${amount}}`],
+  ["post", "/holds/1/post", (amount) => `{"amount": ${amount}}`],
 ];
 
 // Zero and negatives differ only in the code: an opening balance may be zero.
@@ -120,6 +126,87 @@ const shapeCases: Case[] = [
   ["query parameter on a transfer", "POST", "/transfers?amount=500", { sender: "alice", recipient: "bob", amount: 5 }, 400, "INVALID_REQUEST"],
   ["query parameter on an account", "GET", "/accounts/alice?fields=balance", undefined, 400, "INVALID_REQUEST"],
   ["query parameter on the summary", "GET", "/summary?x=1", undefined, 400, "INVALID_REQUEST"],
+  ["deposit reference with a space", "POST", "/accounts/alice/deposits", { amount: 5, reference: "inv 1" }, 400, "INVALID_REQUEST"],
+  ["withdrawal reference of 65 characters", "POST", "/accounts/alice/withdrawals", { amount: 5, reference: "r".repeat(65) }, 400,
+    "INVALID_REQUEST"],
+  ["transfer reference that is empty", "POST", "/transfers", { sender: "alice", recipient: "bob", amount: 5, reference: "" }, 400,
+    "INVALID_REQUEST"],
+  ["transfer reference that is not ASCII", "POST", "/transfers", { sender: "alice", recipient: "bob", amount: 5, reference: "été" }, 400,
+    "INVALID_REQUEST"],
+  ["transfer reference that is a number", "POST", "/transfers", { sender: "alice", recipient: "bob", amount: 5, reference: 7 }, 400,
+    "INVALID_REQUEST"],
+  ["history of an unknown type", "GET", "/accounts/alice/history?type=refund", undefined, 400, "INVALID_REQUEST"],
+  ["history reference with a space", "GET", "/accounts/alice/history?reference=a%20b", undefined, 400, "INVALID_REQUEST"],
+  ["history from without a time zone", "GET", "/accounts/alice/history?from=2025-01-02T03:04:05", undefined, 400, "INVALID_REQUEST"],
+  ["history from that is only a date", "GET", "/accounts/alice/history?from=2025-01-02", undefined, 400, "INVALID_REQUEST"],
+  ["history to that is not a date", "GET", "/accounts/alice/history?to=yesterday", undefined, 400, "INVALID_REQUEST"],
+  ["history to of a day February lacks", "GET", "/accounts/alice/history?to=2025-02-30T00:00:00Z", undefined, 400, "INVALID_REQUEST"],
+  ["history to given twice", "GET", "/accounts/alice/history?to=2025-01-02T03:04:05Z&to=2025-01-03T03:04:05Z", undefined, 400,
+    "INVALID_REQUEST"],
+  ["history to in milliseconds since the epoch", "GET", "/accounts/alice/history?to=1735787045000", undefined, 400, "INVALID_REQUEST"],
+  ["history from after to", "GET", "/accounts/alice/history?from=2025-01-03T00:00:00Z&to=2025-01-02T00:00:00Z", undefined, 400,
+    "INVALID_ARGUMENT"],
+  ["history from at a leap second", "GET", "/accounts/alice/history?from=2016-12-31T23:59:60Z", undefined, 400, "INVALID_ARGUMENT"],
+  ["balance at without a time zone", "GET", "/accounts/alice/balance?at=2025-01-02T03:04:05", undefined, 400, "INVALID_REQUEST"],
+  ["balance at before the account was opened", "GET", "/accounts/alice/balance?at=2025-01-01T00:00:00Z", undefined, 400, "INVALID_ARGUMENT"],
+  ["balance with an unknown query parameter", "GET", "/accounts/alice/balance?on=2025-01-02T03:04:05Z", undefined, 400, "INVALID_REQUEST"],
+  ["balance of an unknown account", "GET", "/accounts/ghost/balance", undefined, 404, "ACCOUNT_NOT_FOUND"],
+  ["statement without from", "GET", "/accounts/alice/statement?to=2025-01-02T03:04:05Z", undefined, 400, "INVALID_REQUEST"],
+  ["statement without to", "GET", "/accounts/alice/statement?from=2025-01-02T03:04:05Z", undefined, 400, "INVALID_REQUEST"],
+  ["statement from after to", "GET", "/accounts/alice/statement?from=2025-01-03T00:00:00Z&to=2025-01-02T00:00:00Z", undefined, 400,
+    "INVALID_ARGUMENT"],
+  ["statement to with a bad offset", "GET", "/accounts/alice/statement?from=2025-01-02T00:00:00Z&to=2025-01-03T00:00:00%2B25:00",
+    undefined, 400, "INVALID_REQUEST"],
+  ["statement of an unknown account", "GET", "/accounts/ghost/statement?from=2025-01-02T00:00:00Z&to=2025-01-03T00:00:00Z", undefined,
+    404, "ACCOUNT_NOT_FOUND"],
+];
+
+// The routes of holds, against a bank where alice holds 10.00 for bob (hold 1).
+const HOLD = { sender: "alice", recipient: "bob", amount: 5 };
+const holdCases: Case[] = [
+  ...AMOUNT_ROUTES_OF_HOLDS.flatMap(([route, url, body]) => [
+    ...BAD_AMOUNTS.map(([amount, code]): Case => [`${route} amount ${amount.slice(0, 12)}`, "POST", url, body(amount), 400, code]),
+    ...NON_POSITIVE.map(([amount, code]): Case => [`${route} amount ${amount}`, "POST", url, body(amount), 400, code]),
+  ]),
+  ["hold with an unknown field", "POST", "/holds", { ...HOLD, memo: "x" }, 400, "INVALID_REQUEST"],
+  ["hold without a recipient", "POST", "/holds", { sender: "alice", amount: 5 }, 400, "INVALID_REQUEST"],
+  ["hold timeout of zero", "POST", "/holds", { ...HOLD, timeout_seconds: 0 }, 400, "INVALID_REQUEST"],
+  ["hold timeout past the most", "POST", "/holds", { ...HOLD, timeout_seconds: HOLD_TIMEOUT_SECONDS_MAX + 1 }, 400, "INVALID_REQUEST"],
+  ["hold timeout with a fraction", "POST", "/holds", { ...HOLD, timeout_seconds: 1.5 }, 400, "INVALID_REQUEST"],
+  ["hold timeout as a string", "POST", "/holds", { ...HOLD, timeout_seconds: "60" }, 400, "INVALID_REQUEST"],
+  ["hold reference with a space", "POST", "/holds", { ...HOLD, reference: "order 1" }, 400, "INVALID_REQUEST"],
+  ["hold reference of 65 characters", "POST", "/holds", { ...HOLD, reference: "r".repeat(65) }, 400, "INVALID_REQUEST"],
+  ["hold of more than is available", "POST", "/holds", { ...HOLD, amount: 90.01 }, 400, "INSUFFICIENT_FUNDS"],
+  ["hold for the same account", "POST", "/holds", { ...HOLD, recipient: "alice" }, 400, "SAME_ACCOUNT"],
+  ["hold from an unknown account", "POST", "/holds", { ...HOLD, sender: "ghost" }, 404, "ACCOUNT_NOT_FOUND"],
+  ["hold for an account name with a NUL", "POST", "/holds", { ...HOLD, recipient: "b\u0000" }, 400, "INVALID_NAME"],
+  ["hold body that is an array", "POST", "/holds", [HOLD], 400, "INVALID_REQUEST"],
+  ["post of more than is held", "POST", "/holds/1/post", { amount: 10.01 }, 400, "HOLD_AMOUNT_EXCEEDED"],
+  ["post with an unknown field", "POST", "/holds/1/post", { amount: 1, reference: "x" }, 400, "INVALID_REQUEST"],
+  ["post whose body is JSON null", "POST", "/holds/1/post", "null", 400, "INVALID_REQUEST"],
+  ["post whose JSON body is empty", "POST", "/holds/1/post", "", 400, "MALFORMED_JSON"],
+  ["post of an unknown hold", "POST", "/holds/2/post", { amount: 1 }, 404, "HOLD_NOT_FOUND"],
+  ["post of hold 0", "POST", "/holds/0/post", {}, 400, "INVALID_REQUEST"],
+  ["post of hold -1", "POST", "/holds/-1/post", {}, 400, "INVALID_REQUEST"],
+  ["post of a hold id with an exponent", "POST", "/holds/1e0/post", {}, 400, "INVALID_REQUEST"],
+  ["post of a hold id that is not a number", "POST", "/holds/one/post", {}, 400, "INVALID_REQUEST"],
+  ["post of a hold id past the safe integers", "POST", "/holds/9007199254740993/post", {}, 400, "INVALID_REQUEST"],
+  ["void with a field", "POST", "/holds/1/void", { amount: 1 }, 400, "INVALID_REQUEST"],
+  ["void of an unknown hold", "POST", "/holds/99/void", undefined, 404, "HOLD_NOT_FOUND"],
+  ["read of hold 0", "GET", "/holds/0", undefined, 400, "INVALID_REQUEST"],
+  ["read of an unknown hold", "GET", "/holds/2", undefined, 404, "HOLD_NOT_FOUND"],
+  ["batch item of an unknown type", "POST", "/transfers/batch", { transfers: [{ type: "refund", hold_id: 1 }] }, 400, "INVALID_REQUEST"],
+  ["batch post without a hold", "POST", "/transfers/batch", { transfers: [{ type: "post", amount: 1 }] }, 400, "INVALID_REQUEST"],
+  ["batch void with an amount", "POST", "/transfers/batch", { transfers: [{ type: "void", hold_id: 1, amount: 1 }] }, 400, "INVALID_REQUEST"],
+  ["batch post of hold 0", "POST", "/transfers/batch", { transfers: [{ type: "post", hold_id: 0 }] }, 400, "INVALID_REQUEST"],
+  ["batch hold with a timeout of zero", "POST", "/transfers/batch", { transfers: [{ type: "hold", ...HOLD, timeout_seconds: 0 }] }, 400,
+    "INVALID_REQUEST"],
+  ["batch transfer with a hold's timeout", "POST", "/transfers/batch", { transfers: [{ ...HOLD, timeout_seconds: 60 }] }, 400,
+    "INVALID_REQUEST"],
+  ["batch transfer reference with a space", "POST", "/transfers/batch", { transfers: [{ ...HOLD, reference: "a b" }] }, 400,
+    "INVALID_REQUEST"],
+  ["atomic batch posting more than is held", "POST", "/transfers/batch", { transfers: [{ type: "post", hold_id: 1, amount: 11 }] }, 400,
+    "BATCH_REFUSED"],
 ];
 
 describe("bad input changes nothing", () => {
@@ -130,6 +217,15 @@ describe("bad input changes nothing", () => {
     expectProblem(response, status, code);
     expect(snapshot(bank)).toEqual(before);
     for (const account of bank.listAccounts()) expect(Number.isFinite(account.balance)).toBe(true);
+  });
+
+  it.each(holdCases)("%s: %s %s is refused", async (_what, method, url, body, status, code, headers) => {
+    const { app, bank } = appWith({ alice: 100, bob: 50 });
+    bank.hold("alice", "bob", 10);
+    const before = { state: snapshot(bank), hold: bank.getHold(1).toJSON(), available: bank.getAccount("alice").available };
+    const response = await request(app, method, url, body, headers);
+    expectProblem(response, status, code);
+    expect({ state: snapshot(bank), hold: bank.getHold(1).toJSON(), available: bank.getAccount("alice").available }).toEqual(before);
   });
 
   it.each<[string, string]>([

@@ -109,9 +109,9 @@ describe("POST /transfers/batch, atomic", () => {
       ],
     });
     expect(response.body).toMatchObject({ applied: 3, first_transaction_id: 4, last_transaction_id: 6 });
-    expect((await request(app, "GET", "/accounts/alice")).body).toEqual({ name: "alice", balance: 4 });
-    expect((await request(app, "GET", "/accounts/bob")).body).toEqual({ name: "bob", balance: 0 });
-    expect((await request(app, "GET", "/accounts/carol")).body).toEqual({ name: "carol", balance: 6 });
+    expect((await request(app, "GET", "/accounts/alice")).body).toEqual({ name: "alice", balance: 4, available: 4, held: 0 });
+    expect((await request(app, "GET", "/accounts/bob")).body).toEqual({ name: "bob", balance: 0, available: 0, held: 0 });
+    expect((await request(app, "GET", "/accounts/carol")).body).toEqual({ name: "carol", balance: 6, available: 6, held: 0 });
     expect(bank.transactionCount).toBe(3 + 3);
   });
 
@@ -242,6 +242,99 @@ describe("POST /transfers/batch, independent", () => {
   });
 });
 
+describe("POST /transfers/batch with holds", () => {
+  it("when an atomic batch makes, posts and voids holds among transfers, applies them all and says which holds it made", async () => {
+    const { app, bank } = appWith({ alice: 100, bob: 0 });
+    await request(app, "POST", "/holds", { sender: "alice", recipient: "bob", amount: 10 });
+    const response = await batch(app, {
+      transfers: [
+        { type: "hold", sender: "alice", recipient: "bob", amount: 30, timeout_seconds: 60, reference: "order-1" },
+        { type: "hold", sender: "alice", recipient: "bob", amount: 5 },
+        { type: "post", hold_id: 2, amount: 20 },
+        { type: "void", hold_id: 1 },
+        { type: "transfer", sender: "alice", recipient: "bob", amount: 1, reference: "tip" },
+      ],
+    });
+    expect(response.status, response.text).toBe(200);
+    expect(response.body).toEqual({
+      atomic: true, applied: 5, refused: 0, first_transaction_id: 4, last_transaction_id: 8, first_hold_id: 2, last_hold_id: 3,
+    });
+    expect((await request(app, "GET", "/accounts/alice")).body).toEqual({ name: "alice", balance: 79, available: 74, held: 5 });
+    expect((await request(app, "GET", "/holds/2")).body).toMatchObject({ status: "posted", posted_amount: 20, reference: "order-1" });
+    expect((await request(app, "GET", "/holds/1")).body).toMatchObject({ status: "voided" });
+    const history = (await request(app, "GET", "/accounts/bob/history?limit=5")).body as { transactions: Record<string, unknown>[] };
+    expect(history.transactions.map((t) => [t.id, t.type, t.reference, t.hold_id])).toEqual([
+      [8, "transfer_in", "tip", undefined],
+      [7, "hold_voided", undefined, 1],
+      [6, "hold_posted", "order-1", 2],
+      [5, "hold_created", undefined, 3],
+      [4, "hold_created", "order-1", 2],
+    ]);
+    expect(bank.transactionCount).toBe(8);
+  });
+
+  it("when an atomic batch posts and voids the same hold, refuses the void, naming it, and changes nothing", async () => {
+    const { app, bank } = appWith({ alice: 100, bob: 0 });
+    await request(app, "POST", "/holds", { sender: "alice", recipient: "bob", amount: 10 });
+    const before = snapshot(bank);
+    const response = await batch(app, { transfers: [{ type: "post", hold_id: 1 }, { type: "void", hold_id: 1 }] });
+    expect(expectBatchRefused(response, 1)).toEqual({ code: "HOLD_NOT_PENDING", detail: "Hold 1 was already posted" });
+    expect(snapshot(bank)).toEqual(before);
+    expect((await request(app, "GET", "/holds/1")).body).toMatchObject({ status: "pending" });
+  });
+
+  it("when an independent batch posts and voids the same hold, applies the post, refuses the void, and gives each item's hold", async () => {
+    const { app, bank } = appWith({ alice: 100, bob: 0 });
+    await request(app, "POST", "/holds", { sender: "alice", recipient: "bob", amount: 10 });
+    const response = await batch(app, {
+      transfers: [
+        { type: "post", hold_id: 1, amount: 4 },
+        { type: "void", hold_id: 1 },
+        { type: "hold", sender: "alice", recipient: "bob", amount: 500 },
+        { type: "hold", sender: "alice", recipient: "bob", amount: 50 },
+        { sender: "alice", recipient: "bob", amount: 50 },
+      ],
+      atomic: false,
+    });
+    expect(response.body).toEqual({
+      atomic: false,
+      applied: 2,
+      refused: 3,
+      first_transaction_id: 4,
+      last_transaction_id: 5,
+      first_hold_id: 2,
+      last_hold_id: 2,
+      results: [
+        { index: 0, status: "applied", transaction_id: 4, hold_id: 1 },
+        { index: 1, status: "refused", code: "HOLD_NOT_PENDING", detail: "Hold 1 was already posted", hold_id: 1 },
+        { index: 2, status: "refused", code: "INSUFFICIENT_FUNDS", detail: "Cannot withdraw 500.00; balance is only 96.00" },
+        { index: 3, status: "applied", transaction_id: 5, hold_id: 2 },
+        { index: 4, status: "refused", code: "INSUFFICIENT_FUNDS", detail: "Cannot withdraw 50.00; available is only 46.00 (50.00 of the balance is held)" },
+      ],
+    });
+    expect(bank.getAccount("alice").available).toBe(46);
+  });
+
+  it("when a batch has no hold of its own to make, its answer says nothing of hold ids", async () => {
+    const { app } = appWith({ alice: 100, bob: 0 });
+    await request(app, "POST", "/holds", { sender: "alice", recipient: "bob", amount: 10 });
+    const response = await batch(app, { transfers: [{ type: "void", hold_id: 1 }, { sender: "alice", recipient: "bob", amount: 1 }] });
+    expect(response.body).toEqual({ atomic: true, applied: 2, refused: 0, first_transaction_id: 4, last_transaction_id: 5 });
+  });
+
+  it("when an item's type names no kind, or a hold's step lacks its hold, refuses the body naming the field", async () => {
+    const { app } = appWith({ alice: 100, bob: 0 });
+    const refused = async (item: unknown) => expectProblem(await batch(app, { transfers: [item] }), 400, "INVALID_REQUEST");
+    expect(await refused({ type: "refund", hold_id: 1 })).toBe("body/transfers/0/type must be one of transfer, hold, post, void");
+    expect(await refused({ type: "post" })).toBe("body/transfers/0 must have required property 'hold_id'");
+    expect(await refused({ type: "void", hold_id: 1, amount: 1 })).toBe("body/transfers/0 must not have the unknown property 'amount'");
+    expect(await refused({ type: "hold", sender: "alice", recipient: "bob", amount: true })).toBe("body/transfers/0/amount must be number or string");
+    expect(await refused({ sender: "alice", recipient: "bob", amount: 1, hold_id: 1 })).toBe("body/transfers/0 must not have the unknown property 'hold_id'");
+    expect(await refused({ sender: "alice", amount: 1 })).toBe("body/transfers/0 must have required property 'recipient'");
+    expect(await refused("alice")).toBe("body/transfers/0 must be object");
+  });
+});
+
 describe("POST /transfers/batch, limits", () => {
   it(`when a batch holds ${BATCH_SIZE_MAX} transfers, a body far over the single-operation limit, applies them all`, async () => {
     const { app, bank } = appWith({ alice: 100_000, bob: 0 });
@@ -332,15 +425,18 @@ describe("POST /transfers/batch in the OpenAPI document", () => {
     return (response.body as { paths: Record<string, Record<string, Operation>> }).paths;
   }
 
-  it(`documents the body: 1 to ${BATCH_SIZE_MAX} strict transfers and atomic defaulting to true`, async () => {
+  it(`documents the body: 1 to ${BATCH_SIZE_MAX} strict items, transfers first, and atomic defaulting to true`, async () => {
     const operation = (await paths())["/transfers/batch"]?.post;
     const schema = operation?.requestBody?.content["application/json"]?.schema;
     expect(schema?.additionalProperties).toBe(false);
     expect(schema?.properties.transfers).toMatchObject({ type: "array", minItems: 1, maxItems: BATCH_SIZE_MAX });
-    expect(schema?.properties.transfers?.items).toMatchObject({
+    const items = schema?.properties.transfers?.items as { anyOf: Record<string, unknown>[] };
+    expect(items.anyOf.map((item) => item.title)).toEqual(["Transfer", "Hold", "Post", "Void"]);
+    expect(items.anyOf[0]).toMatchObject({
       additionalProperties: false,
       required: ["sender", "recipient", "amount"],
     });
+    for (const item of items.anyOf.slice(1)) expect(item).toMatchObject({ additionalProperties: false, required: expect.arrayContaining(["type"]) });
     expect(schema?.properties.atomic).toMatchObject({ type: "boolean", default: true });
     expect(Object.keys(operation?.responses ?? {}).sort()).toEqual(["200", "400", "405", "408", "409", "413", "415", "422", "431", "500"]);
   });
@@ -357,6 +453,9 @@ describe("POST /transfers/batch in the OpenAPI document", () => {
       "/accounts",
       "/accounts/{name}/deposits",
       "/accounts/{name}/withdrawals",
+      "/holds",
+      "/holds/{id}/post",
+      "/holds/{id}/void",
       "/transfers",
       "/transfers/batch",
     ]);

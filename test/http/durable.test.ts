@@ -91,7 +91,7 @@ describe("a durable app's answers", () => {
     expect([deposit.settled(), read.settled(), list.settled()]).toEqual([false, false, false]);
     files.holdSyncs = false;
     files.releaseSyncs();
-    expect((await read.response).body).toEqual({ name: "alice", balance: 105 });
+    expect((await read.response).body).toEqual({ name: "alice", balance: 105, available: 105, held: 0 });
     expect((await list.response).status).toBe(200);
     expect((await deposit.response).status).toBe(200);
   });
@@ -134,6 +134,32 @@ describe("a durable app's answers", () => {
     expect(snapshot(second.bank)).toEqual(before);
     // Reused for another body, the key is refused as it was before the crash.
     expectProblem(await post(second.app, "/transfers", { sender: "alice", recipient: "bob", amount: 31 }, "move-1"), 422, "IDEMPOTENCY_KEY_REUSED");
+  });
+
+  it("when a crash comes after holds were made, posted and voided over HTTP, they are back with their references and their keys replay", async () => {
+    const files = new MemoryFiles();
+    const first = await durableApp(files);
+    const held = await post(first.app, "/holds", { sender: "alice", recipient: "bob", amount: 30, reference: "order-1" }, "hold-1");
+    const posted = await post(first.app, "/holds/1/post", { amount: 12.5 }, "post-1");
+    expect((await post(first.app, "/holds", { sender: "alice", recipient: "bob", amount: 5 })).status).toBe(201);
+    const voided = await post(first.app, "/holds/2/void", {}, "void-2");
+    expect((await post(first.app, "/holds", { sender: "alice", recipient: "bob", amount: 20, timeout_seconds: 60 })).status).toBe(201);
+    expect([held.status, posted.status, voided.status]).toEqual([201, 200, 200]);
+    const reads = async (app: BankApp) => Promise.all(
+      ["/holds/1", "/holds/2", "/holds/3", "/accounts/alice", "/accounts/bob/history?reference=order-1"].map(async (url) => (await request(app, "GET", url)).body),
+    );
+    const before = { bank: snapshot(first.bank), reads: await reads(first.app) };
+    files.crash();
+
+    const second = await durableApp(files);
+    expect({ bank: snapshot(second.bank), reads: await reads(second.app) }).toEqual(before);
+    expect(before.reads[3]).toEqual({ name: "alice", balance: 87.5, available: 67.5, held: 20 });
+    expectReplay(await post(second.app, "/holds", { sender: "alice", recipient: "bob", amount: 30, reference: "order-1" }, "hold-1"), held);
+    expectReplay(await post(second.app, "/holds/1/post", { amount: 12.5 }, "post-1"), posted);
+    expectReplay(await post(second.app, "/holds/2/void", {}, "void-2"), voided);
+    // Still pending after the restart, hold 3 is posted once, and a second settle is refused.
+    expect((await post(second.app, "/holds/3/post", {})).body).toMatchObject({ status: "posted", posted_amount: 20 });
+    expectProblem(await post(second.app, "/holds/3/void", {}), 409, "HOLD_NOT_PENDING");
   });
 
   it("when a crash comes before the fsync, the unanswered POST is absent after reopening, and its retry applies it once", async () => {

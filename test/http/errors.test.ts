@@ -17,14 +17,26 @@ import { buildApp, type BankApp } from "../../src/http/app.js";
 import { adminKey, HolderTokens } from "../../src/http/auth/index.js";
 import { BANK_PROBLEMS, HTTP_PROBLEMS, problemFor } from "../../src/http/errors.js";
 import { BODY_LIMIT_BYTES, HEADER_COUNT_MAX, HEADERS_BYTES_MAX, JSON_DEPTH_MAX } from "../../src/http/limits.js";
-import { appWith, expectProblem, rawExchange, request, type JsonResponse } from "./helpers.js";
+import { appWith, expectProblem, rawExchange, request, snapshot, type JsonResponse } from "./helpers.js";
 
-// `send` is given an open app over the bank; the access control cases build a secured one over it.
-type Case = [code: string, status: number, send: (app: BankApp, bank: Bank) => Promise<JsonResponse>, detail: string | RegExp];
+/**
+ * The refused request, and what it must be answered. `send` is given an open app over the bank; the
+ * access control cases build a secured one over it. `setup`, run first, makes what the refusal needs.
+ */
+type Case = [
+  code: string, status: number, send: (app: BankApp, bank: Bank) => Promise<JsonResponse>, detail: string | RegExp,
+  setup?: (app: BankApp) => Promise<unknown>,
+];
 
 const ADMIN_SECRET = "admin-secret-0123456789";
 function securedOver(bank: Bank, tokens = new HolderTokens()): BankApp {
   return buildApp({ bank, access: { keys: [adminKey(ADMIN_SECRET)], tokens } });
+}
+
+/** Opens bob and holds 10.00 of rich's for him: hold 1. */
+async function holdForBob(app: BankApp): Promise<void> {
+  expect((await request(app, "POST", "/accounts", { name: "bob", initial_balance: 0 })).status).toBe(201);
+  expect((await request(app, "POST", "/holds", { sender: "rich", recipient: "bob", amount: 10 })).status).toBe(201);
 }
 
 // An app whose extra route throws `error`: for refusals no route of this API raises yet.
@@ -89,6 +101,14 @@ const bankCases: Case[] = [
   ["BATCH_REFUSED", 400,
     (app) => request(app, "POST", "/transfers/batch", { transfers: [{ sender: "rich", recipient: "full", amount: 500 }] }),
     "Transfer 0 of the batch was refused, so none was applied: Cannot withdraw 500.00; balance is only 100.00"],
+  ["HOLD_NOT_FOUND", 404, (app) => request(app, "POST", "/holds/7/post"), "Hold 7 not found"],
+  ["HOLD_NOT_PENDING", 409, (app) => request(app, "POST", "/holds/1/post"), "Hold 1 was already voided",
+    async (app) => {
+      await holdForBob(app);
+      expect((await request(app, "POST", "/holds/1/void")).status).toBe(200);
+    }],
+  ["HOLD_AMOUNT_EXCEEDED", 400, (app) => request(app, "POST", "/holds/1/post", { amount: 10.01 }),
+    "Cannot post 10.01; hold 1 is for 10.00", holdForBob],
 ];
 
 const httpCases: Case[] = [
@@ -160,11 +180,13 @@ describe("every error code, over HTTP", () => {
     for (const [code, status] of bankCases) expect(BANK_PROBLEMS[code as BankErrorCode].status).toBe(status);
   });
 
-  it.each([...bankCases, ...httpCases])("%s is answered with %i and a problem naming it, whose type describes it", async (code, status, send, detail) => {
+  it.each([...bankCases, ...httpCases])("%s is answered with %i and a problem naming it, whose type describes it", async (code, status, send, detail, setup) => {
     const bank = new Bank();
     bank.createAccount("rich", 100);
     bank.createAccount("full", maxBalance);
     const app = buildApp({ bank });
+    await setup?.(app);
+    const before = snapshot(bank);
     const response = await send(app, bank);
     expect(expectProblem(response, status, code)).toMatch(detail);
     const known = BANK_PROBLEMS[code as BankErrorCode] ?? HTTP_PROBLEMS[code as keyof typeof HTTP_PROBLEMS];
@@ -176,7 +198,8 @@ describe("every error code, over HTTP", () => {
     expect(described.body).toEqual({ type, title: known.title, status, code, description: known.description });
     expect(bank.getAccount("rich").balance).toBe(100);
     expect(bank.getAccount("full").balance).toBe(maxBalance);
-    expect(bank.transactionCount).toBe(2);
+    expect(snapshot(bank)).toEqual(before);
+    if (setup === undefined) expect(bank.transactionCount).toBe(2);
   });
 });
 

@@ -130,6 +130,35 @@ describe("GET /events", () => {
     stream.close();
   });
 
+  it("when holds and references are recorded, their events carry the reference and the hold's id, and no others do", async () => {
+    const { bank, url } = await serve();
+    const stream = await open(url, "/events?after=2");
+    bank.hold("alice", "bob", 30, { reference: "order-7" });
+    bank.postHold(1, 20);
+    bank.deposit("bob", 1, { reference: "inv-1" });
+    bank.deposit("bob", 2);
+    const frames = await stream.frames(4);
+    expect(frames.map((frame) => frame.data)).toEqual([
+      {
+        id: 3, type: "hold_created", amount: 30, balance_after: 1_000_000, counterparty: "bob", timestamp: "2023-11-14T22:13:20.000Z",
+        description: "Held: 30.00 for bob", reference: "order-7", hold_id: 1, account: "alice", counterparty_balance_after: 0,
+      },
+      {
+        id: 4, type: "hold_posted", amount: 20, balance_after: 999_980, counterparty: "bob", timestamp: "2023-11-14T22:13:20.000Z",
+        description: "Hold posted: 20.00 to bob", reference: "order-7", hold_id: 1, account: "alice", counterparty_balance_after: 20,
+      },
+      {
+        id: 5, type: "deposit", amount: 1, balance_after: 21, counterparty: null, timestamp: "2023-11-14T22:13:20.000Z",
+        description: "Deposited: 1.00", reference: "inv-1", account: "bob", counterparty_balance_after: null,
+      },
+      {
+        id: 6, type: "deposit", amount: 2, balance_after: 23, counterparty: null, timestamp: "2023-11-14T22:13:20.000Z",
+        description: "Deposited: 2.00", account: "bob", counterparty_balance_after: null,
+      },
+    ]);
+    stream.close();
+  });
+
   it("when resumed with Last-Event-ID (which wins over ?after=), misses nothing and repeats nothing", async () => {
     const { bank, url } = await serve();
     bank.deposit("bob", 1);
@@ -215,8 +244,8 @@ describe("GET /summary and GET /accounts?prefix=", () => {
     bank.withdraw("bob", 0.05);
     expect((await request(app, "GET", "/summary")).body).toEqual({ accounts: 3, transactions: 6, total_balance: 1_000_000.25 });
     const page = await request(app, "GET", "/accounts?prefix=al&limit=1");
-    expect(page.body).toEqual({ accounts: [{ name: "albert", balance: 0.1 }], next_after: "albert" });
-    expect((await request(app, "GET", "/accounts?prefix=al&after=albert")).body).toEqual({ accounts: [{ name: "alice", balance: 999_900 }], next_after: null });
+    expect(page.body).toEqual({ accounts: [{ name: "albert", balance: 0.1, available: 0.1, held: 0 }], next_after: "albert" });
+    expect((await request(app, "GET", "/accounts?prefix=al&after=albert")).body).toEqual({ accounts: [{ name: "alice", balance: 999_900, available: 999_900, held: 0 }], next_after: null });
     expect((await request(app, "GET", "/accounts?prefix=zz")).body).toEqual({ accounts: [], next_after: null });
   });
 });

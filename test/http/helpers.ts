@@ -11,14 +11,20 @@ export const API_ROUTES = [
   "GET /",
   "GET /accounts",
   "GET /accounts/{name}",
+  "GET /accounts/{name}/balance",
   "GET /accounts/{name}/history",
+  "GET /accounts/{name}/statement",
   "GET /events",
   "GET /health",
+  "GET /holds/{id}",
   "GET /problems/{slug}",
   "GET /summary",
   "POST /accounts",
   "POST /accounts/{name}/deposits",
   "POST /accounts/{name}/withdrawals",
+  "POST /holds",
+  "POST /holds/{id}/post",
+  "POST /holds/{id}/void",
   "POST /transfers",
   "POST /transfers/batch",
 ];
@@ -35,6 +41,22 @@ export function appWith(
   const bank = new Bank({ clock: () => FIXED_TIME_MS });
   for (const [name, balance] of Object.entries(balances)) bank.createAccount(name, balance);
   return { app: buildApp({ ...options, bank }), bank };
+}
+
+/** A clock that stands still until moved: `clock.nowMs += 1000`. */
+export interface ManualClock {
+  nowMs: number;
+}
+
+/** As `appWith`, with a clock the test moves; the accounts are opened at `startMs`. */
+export function appWithClock(
+  balances: Record<string, number> = {},
+  startMs = FIXED_TIME_MS,
+): { app: BankApp; bank: Bank; clock: ManualClock } {
+  const clock: ManualClock = { nowMs: startMs };
+  const bank = new Bank({ clock: () => clock.nowMs });
+  for (const [name, balance] of Object.entries(balances)) bank.createAccount(name, balance);
+  return { app: buildApp({ bank }), bank, clock };
 }
 
 export interface JsonResponse {

@@ -56,7 +56,10 @@ function parameter(doc: Document, route: string, name: string) {
   return operation(doc, route).parameters?.find((candidate) => candidate.name === name);
 }
 
-const POSTS = ["POST /accounts", "POST /accounts/{name}/deposits", "POST /accounts/{name}/withdrawals", "POST /transfers", "POST /transfers/batch"];
+const POSTS = [
+  "POST /accounts", "POST /accounts/{name}/deposits", "POST /accounts/{name}/withdrawals", "POST /transfers", "POST /transfers/batch",
+  "POST /holds", "POST /holds/{id}/post", "POST /holds/{id}/void",
+];
 const AMOUNT_MAX = AMOUNT_MINOR_MAX / MINOR_PER_MAJOR;
 
 function codePoints(text: string): number {
@@ -70,7 +73,9 @@ describe("the OpenAPI document's limits", () => {
       bodyOf(doc, "POST /accounts").properties?.name,
       bodyOf(doc, "POST /transfers").properties?.sender,
       bodyOf(doc, "POST /transfers").properties?.recipient,
-      bodyOf(doc, "POST /transfers/batch").properties?.transfers?.items?.properties?.sender,
+      bodyOf(doc, "POST /transfers/batch").properties?.transfers?.items?.anyOf?.[0]?.properties?.sender,
+      bodyOf(doc, "POST /transfers/batch").properties?.transfers?.items?.anyOf?.[1]?.properties?.recipient,
+      bodyOf(doc, "POST /holds").properties?.sender,
       parameter(doc, "GET /accounts/{name}", "name")?.schema,
       parameter(doc, "POST /accounts/{name}/deposits", "name")?.schema,
     ];

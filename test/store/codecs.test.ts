@@ -65,11 +65,13 @@ describe("the bank's kept outcomes as JSON", () => {
     const transaction = bank.transfer("alice", "bob", 5);
     const batch = bank.transferBatch([{ sender: "alice", recipient: "bob", amount: 1 }, { sender: "bob", recipient: "alice", amount: 99 }], { atomic: false });
     const ledger = ledgerOf(bank);
-    const codec = outcomeCodec(ledger, (index) => bank.getAccount(ledger.nameAt(index)));
+    const hold = bank.hold("alice", "bob", 2);
+    const codec = outcomeCodec(ledger, (index) => bank.getAccount(ledger.nameAt(index)), (id) => bank.getHold(id));
     const round = (outcome: Outcome): Outcome => codec.decode(JSON.parse(JSON.stringify(codec.encode(outcome))));
     expect((round({ ok: true, value: alice }) as { value: unknown }).value).toBe(alice);
     expect(((round({ ok: true, value: transaction }) as { value: { toJSON(): unknown } }).value).toJSON()).toEqual(transaction.toJSON());
     expect((round({ ok: true, value: ["OK", "SAME_ACCOUNT"] }) as { value: unknown }).value).toEqual(["OK", "SAME_ACCOUNT"]);
+    expect(((round({ ok: true, value: hold }) as { value: { toJSON(): unknown } }).value).toJSON()).toEqual(hold.toJSON());
     const decodedBatch = (round({ ok: true, value: batch }) as { value: typeof batch }).value;
     expect(decodedBatch.applied).toBe(1);
     expect(decodedBatch.results[0]).toEqual(batch.results[0]);
@@ -103,6 +105,8 @@ describe("the ledger's listeners", () => {
     const listener = (name: string): LedgerListener => ({
       opened: (account, accountName) => heard.push(`${name} opened ${account} ${accountName}`),
       moved: (kind, debit, credit, amountMinor) => heard.push(`${name} moved ${kind} ${debit === NONE ? "-" : debit} ${credit === NONE ? "-" : credit} ${amountMinor}`),
+      held: (hold, sender, recipient, amountMinor) => heard.push(`${name} held ${hold} ${sender} ${recipient} ${amountMinor}`),
+      finished: (hold, end, postedMinor) => heard.push(`${name} ended ${hold} ${end} ${postedMinor}`),
     });
     const first = listener("first");
     const second = listener("second");
@@ -112,6 +116,8 @@ describe("the ledger's listeners", () => {
     bank.deposit("alice", 2);
     ledger.removeListener(first);
     bank.withdraw("alice", 1);
+    bank.createAccount("bob");
+    bank.hold("alice", "bob", 1).post(0.5);
     ledger.removeListener(second);
     ledger.removeListener(second);
     bank.withdraw("alice", 1);
@@ -119,6 +125,7 @@ describe("the ledger's listeners", () => {
       "first opened 0 alice", "second opened 0 alice",
       `first moved ${EntryKind.Deposit} - 0 200`, `second moved ${EntryKind.Deposit} - 0 200`,
       `second moved ${EntryKind.Withdrawal} 0 - 100`,
+      "second opened 1 bob", "second held 1 0 1 100", "second ended 1 1 50",
     ]);
   });
 });
@@ -185,6 +192,10 @@ describe("the record format", () => {
     buffer.opened(3, 7, "Zoë", 12_345, 1_764_633_600_123);
     buffer.moved(4, EntryKind.Transfer, 7, NONE, 99_999_999_999, 1_764_633_600_124.5);
     buffer.scoped(5, "http", Uint8Array.from([1, 2, 3]));
+    buffer.moved(6, EntryKind.Deposit, 7, NONE, 250, 1_764_633_600_125, "INV-2026-001");
+    buffer.held(7, 9, 7, 8, 4_200, 1_764_633_660_000, 1_764_633_600_126, "order-7");
+    buffer.held(8, 10, 8, 7, 1, 1_764_633_660_001, 1_764_633_600_127, null);
+    buffer.ended(9, 9, 2, 0, 1_764_633_600_128);
     const records = new RecordBytes(Buffer.concat([Buffer.from("x"), buffer.view()]));
     const read: JournalRecord[] = [];
     for (let offset = 1; offset < records.bytes.length;) {
@@ -193,10 +204,22 @@ describe("the record format", () => {
       read.push(record);
       offset = record.end;
     }
-    expect(read.map((record) => [record.sequence, record.kind])).toEqual([[3, 1], [4, 2], [5, 3]]);
-    const [opened, moved, scoped] = read as [JournalRecord, JournalRecord, JournalRecord];
+    expect(read.map((record) => [record.sequence, record.kind])).toEqual([[3, 1], [4, 2], [5, 3], [6, 2], [7, 5], [8, 5], [9, 6]]);
+    const [opened, moved, scoped, referenced, held, unreferenced, ended] = read as JournalRecord[] as [
+      JournalRecord, JournalRecord, JournalRecord, JournalRecord, JournalRecord, JournalRecord, JournalRecord,
+    ];
     expect(records.opened(opened)).toEqual({ account: 7, balanceMinor: 12_345, timeMs: 1_764_633_600_123, name: "Zoë" });
-    expect(records.moved(moved)).toEqual({ kind: EntryKind.Transfer, debit: 7, credit: NONE, amountMinor: 99_999_999_999, timeMs: 1_764_633_600_124.5 });
+    expect(records.moved(moved)).toEqual({
+      kind: EntryKind.Transfer, debit: 7, credit: NONE, amountMinor: 99_999_999_999, timeMs: 1_764_633_600_124.5, reference: null,
+    });
+    expect(records.moved(referenced)).toEqual({
+      kind: EntryKind.Deposit, debit: 7, credit: NONE, amountMinor: 250, timeMs: 1_764_633_600_125, reference: "INV-2026-001",
+    });
+    expect(records.held(held)).toEqual({
+      hold: 9, sender: 7, recipient: 8, amountMinor: 4_200, expiresAtMs: 1_764_633_660_000, timeMs: 1_764_633_600_126, reference: "order-7",
+    });
+    expect(records.held(unreferenced).reference).toBeNull();
+    expect(records.ended(ended)).toEqual({ hold: 9, end: 2, postedMinor: 0, timeMs: 1_764_633_600_128 });
     const { scope, entry } = records.scoped(scoped);
     expect([scope, [...entry]]).toEqual(["http", [1, 2, 3]]);
   });

@@ -3,7 +3,7 @@
 // last write is cut off; damage before it stops the start; a failed write or fsync stops the store.
 
 import { describe, expect, it } from "vitest";
-import { Bank, BankError, InsufficientFundsError, type TransferInstruction } from "../../src/index.js";
+import { Bank, BankError, InsufficientFundsError, type BatchInstruction, type TransferInstruction } from "../../src/index.js";
 import { CorruptDataError, StoreFailedError } from "../../src/store/errors.js";
 import { FileStore, type FileStoreOptions } from "../../src/store/file-store.js";
 import { DataDirectoryLockedError } from "../../src/store/files.js";
@@ -88,6 +88,58 @@ describe("a durable bank, closed and opened again", () => {
     const replayedBatch = again.transferBatch(batch, { atomic: false, idempotencyKey: "b-2" });
     expect(plain(replayedBatch.results)).toEqual(plain(batchResult.results));
     expect(everything(again)).toEqual(state);
+    await again.close();
+  });
+});
+
+describe("a durable bank whose batches hold", () => {
+  /** Every hold of the bank, as JSON, and each account's available balance: what holds change. */
+  function holdsOf(bank: Bank): unknown {
+    const holds = [];
+    // Hold ids run from 1; getHold refuses the first id past the last.
+    for (let id = 1; ; id++) {
+      try {
+        holds.push(bank.getHold(id).toJSON());
+      } catch {
+        break;
+      }
+    }
+    return { holds, available: bank.listAccounts().map((account) => [account.name, account.availableMinor]) };
+  }
+
+  it("when it crashes after batches that make, post and void holds, they are back, and a retried key is a replay", async () => {
+    const files = new MemoryFiles();
+    const bank = await open(files);
+    someActivity(bank);
+    const atomic: BatchInstruction[] = [
+      { type: "hold", sender: "alice", recipient: "bob", amount: 20, reference: "order-1" },
+      { type: "hold", sender: "alice", recipient: "zoë 🙂", amount: 5, timeoutSeconds: 3600 },
+      { type: "post", holdId: 1, amount: 15 },
+      { sender: "alice", recipient: "bob", amount: 1, reference: "order-1" },
+    ];
+    const independent: BatchInstruction[] = [
+      { type: "void", holdId: 2 },
+      { type: "void", holdId: 2 },
+      { type: "hold", sender: "bob", recipient: "alice", amount: 4 },
+      { type: "hold", sender: "bob", recipient: "alice", amount: 1_000 },
+    ];
+    bank.transferBatch(atomic, { idempotencyKey: "holds-1" });
+    const result = bank.transferBatch(independent, { atomic: false, idempotencyKey: "holds-2" });
+    expect(result.results.map((item) => item.ok)).toEqual([true, false, true, false]);
+    await bank.sync();
+    const synced = { everything: everything(bank), holds: holdsOf(bank) };
+    files.holdSyncs = true;
+    bank.transferBatch([{ type: "post", holdId: 3 }]);
+    files.crash();
+
+    const again = await open(files);
+    expect({ everything: everything(again), holds: holdsOf(again) }).toEqual(synced);
+    expect(again.getHold(3).status).toBe("pending");
+    const referenced = again.getAccount("alice").getTransactionHistory().filter((transaction) => transaction.reference === "order-1");
+    expect(referenced.map((transaction) => transaction.type)).toEqual(["hold_created", "hold_posted", "transfer_out"]);
+    const replayed = again.transferBatch(independent, { atomic: false, idempotencyKey: "holds-2" });
+    expect(plain(replayed.results)).toEqual(plain(result.results));
+    expect({ everything: everything(again), holds: holdsOf(again) }).toEqual(synced);
     await again.close();
   });
 });
@@ -336,6 +388,45 @@ describe("the store under strain", () => {
     await bank.close();
     const again = await open(files);
     expect(again.createAccount("alice", 1, { idempotencyKey: "open-alice" })).toBe(again.getAccount("alice"));
+    await again.close();
+  });
+});
+
+describe("holds and references in a durable bank", () => {
+  /** Holds in every state, and references, on a clock that moves a second a reading. */
+  async function bankWithHolds(files: MemoryFiles): Promise<Bank> {
+    let nowMs = 1_700_000_000_000;
+    const bank = await open(files, { clock: () => (nowMs += 1_000) });
+    bank.createAccount("alice", 100);
+    bank.createAccount("bob");
+    bank.hold("alice", "bob", 10, { reference: "order-1" }).post(4);
+    bank.hold("alice", "bob", 5).void();
+    bank.hold("alice", "bob", 7, { timeoutSeconds: 1 });
+    bank.hold("alice", "bob", 20, { timeoutSeconds: 3_600, reference: "order-2", idempotencyKey: "h-2" });
+    bank.deposit("bob", 1, { reference: "INV-9" });
+    return bank;
+  }
+
+  function holdsOf(bank: Bank): unknown {
+    return [1, 2, 3, 4].map((id) => bank.getHold(id).toJSON());
+  }
+
+  it.each(["closed", "crashed after a sync"])("when %s and opened again, every hold, its state, history and reference is back", async (how) => {
+    const files = new MemoryFiles();
+    const bank = await bankWithHolds(files);
+    const before = { everything: everything(bank), holds: holdsOf(bank), available: bank.getAccount("alice").available };
+    if (how === "closed") await bank.close();
+    else {
+      await bank.sync();
+      files.crash();
+    }
+    let nowMs = 1_700_000_010_000;
+    const again = await open(files, { clock: () => (nowMs += 1_000) });
+    expect({ everything: everything(again), holds: holdsOf(again), available: again.getAccount("alice").available }).toEqual(before);
+    expect(again.getAccount("alice").getTransactionPage({ reference: "order-2" }).transactions.map((t) => t.type)).toEqual(["hold_created"]);
+    // The pending hold is pending still, and its key replays.
+    expect(again.hold("alice", "bob", 20, { timeoutSeconds: 3_600, reference: "order-2", idempotencyKey: "h-2" }).id).toBe(4);
+    expect(again.postHold(4).status).toBe("posted");
     await again.close();
   });
 });

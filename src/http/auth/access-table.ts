@@ -11,10 +11,12 @@ import type { Scope } from "./scopes.js";
  * - `never`: not at all (listing accounts, opening one, deposits, rotating tokens);
  * - `path`: the account named in the path (`/accounts/{name}/...`) is the token's;
  * - `sender`: the body's `sender` is the token's account;
- * - `senders`: every transfer of the batch has the token's account as its `sender`;
+ * - `senders`: every item of the batch is the token's account's: a transfer or a new hold it
+ *   sends, or the post or void of a hold it sends;
+ * - `hold`: the hold of the path (`/holds/{id}...`) is one the token's account sends;
  * - `query`: the `account` of the query string is the token's (the event stream of one account).
  */
-export type HolderRule = "never" | "path" | "sender" | "senders" | "query";
+export type HolderRule = "never" | "path" | "sender" | "senders" | "hold" | "query";
 
 /** What a protected route needs. */
 export interface AccessRule {
@@ -48,11 +50,17 @@ export const ACCESS_TABLE: Readonly<Record<string, Rule>> = {
   "POST /accounts": needs("accounts:write", "never"),
   "GET /accounts/:name": needs("accounts:read", "path"),
   "GET /accounts/:name/history": needs("accounts:read", "path"),
+  "GET /accounts/:name/balance": needs("accounts:read", "path"),
+  "GET /accounts/:name/statement": needs("accounts:read", "path"),
   "POST /accounts/:name/deposits": needs("money:move", "never"),
   "POST /accounts/:name/withdrawals": needs("money:move", "path"),
   "POST /accounts/:name/token": needs("admin", "never"),
   "POST /transfers": needs("money:move", "sender"),
   "POST /transfers/batch": needs("money:move", "senders"),
+  "POST /holds": needs("money:move", "sender"),
+  "GET /holds/:id": needs("accounts:read", "hold"),
+  "POST /holds/:id/post": needs("money:move", "hold"),
+  "POST /holds/:id/void": needs("money:move", "hold"),
 };
 
 /**

@@ -1,8 +1,10 @@
 // The one decision: may this request run? Before the body is read, the credential is found (401
 // if none), an address that failed too often is turned away (429), and the route's rule is
-// checked (403) wherever it can be without the body. A holder token's right to a transfer or a
-// batch depends on the body's senders, so that last check runs once the body is parsed, before
-// it is validated: a holder learns nothing from the answer about accounts that are not its own.
+// checked (403) wherever it can be without the body. A holder token's right to a transfer, a new
+// hold or a batch depends on the body's senders, so that last check runs once the body is parsed,
+// before it is validated: a holder learns nothing from the answer about accounts that are not its
+// own. Its right to a hold's steps depends on the hold's sender: a hold that is not its account's
+// and a hold that does not exist are refused alike.
 
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from "fastify";
 import { httpProblem, sendProblem } from "../errors.js";
@@ -30,8 +32,11 @@ const UNAUTHORIZED: Readonly<Record<AuthenticationFailure, { challenge: string; 
 };
 
 const HOLDER_DETAIL =
-  "An account token may only read its own account and its history, and move money out of it: " +
-  "withdrawals, transfers it sends, and batches whose every transfer it sends";
+  "An account token may only read its own account, its history and the holds it sends, and move money out of it: " +
+  "withdrawals, transfers and holds it sends, the post or void of those holds, and batches whose every item is one of these";
+
+/** The sender of the hold with this id (a path's string or a body's number), or null when there is none. */
+export type HoldSender = (id: unknown) => string | null;
 
 type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) => void;
 
@@ -39,7 +44,7 @@ type Hook = (request: FastifyRequest, reply: FastifyReply, done: HookHandlerDone
  * The hooks that decide, made for each protected route with its rule, so that no request looks
  * its rule up; `failures` counts failed authentications by address.
  */
-export function guardHooks(credentials: Credentials, failures: FailureLimit) {
+export function guardHooks(credentials: Credentials, failures: FailureLimit, holdSender: HoldSender) {
   return {
     /** Before the body is read: who is it (401), may this address try (429), and may it call this route (403). */
     onRequest(rule: AccessRule): Hook {
@@ -65,8 +70,7 @@ export function guardHooks(credentials: Credentials, failures: FailureLimit) {
           const detail = `The API key '${credential.name}' lacks the scope '${rule.scope}' that this route needs`;
           return forbid(reply, detail, `, scope="${rule.scope}"`);
         }
-        const owns = rule.holder === "path" ? ownsPath(request, credential) : rule.holder === "query" ? ownsQuery(request, credential) : true;
-        if (rule.holder === "never" || !owns) {
+        if (rule.holder === "never" || !owns(rule, request, credential)) {
           return forbid(reply, HOLDER_DETAIL, "");
         }
         done();
@@ -78,11 +82,25 @@ export function guardHooks(credentials: Credentials, failures: FailureLimit) {
       const sends = rule.holder === "senders" ? sendsBatch : sendsTransfer;
       return (request, reply, done) => {
         const credential = request.credential;
-        if (credential?.kind === "holder" && !sends(request.body, credential.account)) return forbid(reply, HOLDER_DETAIL, "");
+        if (credential?.kind === "holder" && !sends(request.body, credential.account, holdSender)) return forbid(reply, HOLDER_DETAIL, "");
         done();
       };
     },
   };
+
+  /** What a holder may do before the body is read: the checks of the path and the query. */
+  function owns(rule: AccessRule, request: FastifyRequest, credential: HolderCredential): boolean {
+    switch (rule.holder) {
+      case "path":
+        return (request.params as { name?: unknown }).name === credential.account;
+      case "query":
+        return (request.query as { account?: unknown }).account === credential.account;
+      case "hold":
+        return holdSender((request.params as { id?: unknown }).id) === credential.account;
+      default:
+        return true;
+    }
+  }
 }
 
 function forbid(reply: FastifyReply, detail: string, scope: string): void {
@@ -90,21 +108,21 @@ function forbid(reply: FastifyReply, detail: string, scope: string): void {
   sendProblem(reply, httpProblem("FORBIDDEN", detail));
 }
 
-function ownsPath(request: FastifyRequest, credential: HolderCredential): boolean {
-  return (request.params as { name?: unknown }).name === credential.account;
-}
-
-function ownsQuery(request: FastifyRequest, credential: HolderCredential): boolean {
-  return (request.query as { account?: unknown }).account === credential.account;
-}
-
 // The body is as the client sent it: anything at all, not yet checked against the schema.
 function sendsTransfer(body: unknown, account: string): boolean {
   return typeof body === "object" && body !== null && (body as { sender?: unknown }).sender === account;
 }
 
-function sendsBatch(body: unknown, account: string): boolean {
+/** An item of a batch: a hold's post or void is the holder's when the hold is; any other item when it sends it. */
+function sendsItem(item: unknown, account: string, holdSender: HoldSender): boolean {
+  if (typeof item !== "object" || item === null) return false;
+  const { type, hold_id } = item as { type?: unknown; hold_id?: unknown };
+  if (type === "post" || type === "void") return holdSender(hold_id) === account;
+  return sendsTransfer(item, account);
+}
+
+function sendsBatch(body: unknown, account: string, holdSender: HoldSender): boolean {
   if (body instanceof ScannedBatch) return body.sentOnlyBy(account);
-  const transfers = typeof body === "object" && body !== null ? (body as { transfers?: unknown }).transfers : undefined;
-  return Array.isArray(transfers) && transfers.every((transfer) => sendsTransfer(transfer, account));
+  const items = typeof body === "object" && body !== null ? (body as { transfers?: unknown }).transfers : undefined;
+  return Array.isArray(items) && items.every((item) => sendsItem(item, account, holdSender));
 }

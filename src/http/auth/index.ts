@@ -9,11 +9,12 @@ import { problemResponses } from "../schemas/common.js";
 import { ruleOf, type Rule } from "./access-table.js";
 import { Credentials } from "./credentials.js";
 import { FailureLimit, type FailureLimitOptions } from "./failures.js";
-import { guardHooks } from "./guard.js";
+import { guardHooks, type HoldSender } from "./guard.js";
 import { HolderTokens } from "./holder-tokens.js";
 import type { ApiKey } from "./keys-file.js";
 import { RateLimiter, type RateLimit } from "./rate-limit.js";
 
+export type { HoldSender } from "./guard.js";
 export { HolderTokens, type HolderTokenChange, type HolderTokenListener } from "./holder-tokens.js";
 export { adminKey, combineKeys, parseApiKeys, readApiKeysFile, type ApiKey } from "./keys-file.js";
 export { parseRateLimit, type RateLimit } from "./rate-limit.js";
@@ -42,10 +43,11 @@ export class Edge {
   private readonly guard: ReturnType<typeof guardHooks> | undefined;
   private readonly limiter: RateLimiter | undefined;
 
-  constructor(access: AccessOptions | undefined, rateLimit: RateLimit | undefined) {
+  /** `holdSender` tells whose a hold is, for a holder token's right to its steps. */
+  constructor(access: AccessOptions | undefined, rateLimit: RateLimit | undefined, holdSender: HoldSender) {
     if (access !== undefined && access.keys.length > 0) {
       this.tokens = access.tokens ?? new HolderTokens();
-      this.guard = guardHooks(new Credentials(access.keys, this.tokens), new FailureLimit(access.failures));
+      this.guard = guardHooks(new Credentials(access.keys, this.tokens), new FailureLimit(access.failures), holdSender);
     }
     if (rateLimit !== undefined) this.limiter = new RateLimiter(rateLimit);
   }
@@ -94,8 +96,8 @@ export class Edge {
 }
 
 /** The edge for an app's options, or undefined when neither access control nor a rate limit is on. */
-export function edgeOf(options: { access?: AccessOptions; rateLimit?: RateLimit }): Edge | undefined {
-  const edge = new Edge(options.access, options.rateLimit);
+export function edgeOf(options: { access?: AccessOptions; rateLimit?: RateLimit }, holdSender: HoldSender): Edge | undefined {
+  const edge = new Edge(options.access, options.rateLimit, holdSender);
   return edge.secured || options.rateLimit !== undefined ? edge : undefined;
 }
 

@@ -6,7 +6,7 @@ import type { FastifyContextConfig } from "fastify";
 import { toMajor, type Bank } from "../../core/index.js";
 import type { BankApp } from "../app.js";
 import type { HolderTokens } from "../auth/index.js";
-import { accountBody } from "../representations.js";
+import { accountBody, accountDetails } from "../representations.js";
 import { createAccountSchema, getAccountSchema, listAccountsSchema, summarySchema } from "../schemas/accounts.js";
 
 /**
@@ -30,12 +30,12 @@ export function registerAccountRoutes(app: BankApp, bank: Bank, tokens?: HolderT
 
     app.get(url, { schema: { ...listAccountsSchema, hide } }, (request) => {
       const page = bank.listAccountPage(request.query);
-      return { accounts: page.accounts.map(accountBody), next_after: page.nextAfter };
+      return { accounts: page.accounts.map(accountDetails), next_after: page.nextAfter };
     });
   }
 
   app.get("/accounts/:name", { schema: getAccountSchema }, (request) =>
-    accountBody(bank.getAccount(request.params.name)),
+    accountDetails(bank.getAccount(request.params.name)),
   );
 
   app.get("/summary", { schema: summarySchema }, () => ({

@@ -14,13 +14,15 @@ function result(name: string, transaction: Transaction, message: string) {
 export function registerCashRoutes(app: BankApp, bank: Bank): void {
   app.post("/accounts/:name/deposits", { schema: depositSchema }, (request) => {
     const { name } = request.params;
-    const transaction = bank.deposit(name, request.body.amount);
+    const { amount, reference } = request.body;
+    const transaction = bank.deposit(name, amount, reference === undefined ? undefined : { reference });
     return result(name, transaction, `${formatMinor(transaction.amountMinor)} deposited to ${name}`);
   });
 
   app.post("/accounts/:name/withdrawals", { schema: withdrawalSchema }, (request) => {
     const { name } = request.params;
-    const transaction = bank.withdraw(name, request.body.amount);
+    const { amount, reference } = request.body;
+    const transaction = bank.withdraw(name, amount, reference === undefined ? undefined : { reference });
     return result(name, transaction, `${formatMinor(transaction.amountMinor)} withdrawn from ${name}`);
   });
 }

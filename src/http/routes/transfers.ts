@@ -9,8 +9,8 @@ import { transferSchema } from "../schemas/transfers.js";
 /** Registers `POST /transfers` on `bank`. */
 export function registerTransferRoutes(app: BankApp, bank: Bank): void {
   app.post("/transfers", { schema: transferSchema }, (request) => {
-    const { sender, recipient, amount } = request.body;
-    const transaction = bank.transfer(sender, recipient, amount);
+    const { sender, recipient, amount, reference } = request.body;
+    const transaction = bank.transfer(sender, recipient, amount, reference === undefined ? undefined : { reference });
     return {
       sender: { name: sender, balance: transaction.balanceAfter },
       recipient: { name: recipient, balance: bank.getAccount(recipient).balance },

@@ -4,7 +4,7 @@ import { Type, type Static } from "typebox";
 import { NAME_LENGTH_MAX } from "../../core/index.js";
 import { BODY_LIMIT_BYTES } from "../limits.js";
 import {
-  AccountBody,
+  AccountDetails,
   Amount,
   AmountInput,
   bodyDescription,
@@ -66,7 +66,7 @@ const ListAccountsQuery = Type.Object(
 );
 
 const AccountList = Type.Object({
-  accounts: Type.Array(AccountBody, { description: "Sorted by name (UTF-16 code unit order)" }),
+  accounts: Type.Array(AccountDetails, { description: "Sorted by name (UTF-16 code unit order)" }),
   next_after: Nullable(Type.String({ description: "Pass as `after` for the next page; null on the last" })),
 });
 
@@ -80,10 +80,10 @@ export const listAccountsSchema = {
 
 /** Route schema of `GET /accounts/{name}`. */
 export const getAccountSchema = {
-  summary: "Read an account's balance",
+  summary: "Read an account: its balance, and what pending holds leave available",
   tags: ["accounts"],
   params: NameParams,
-  response: { 200: { description: "The account", ...AccountBody }, ...problemResponses(404, 414) },
+  response: { 200: { description: "The account", ...AccountDetails }, ...problemResponses(404, 414) },
 };
 
 const Summary = Type.Object({

@@ -2,11 +2,11 @@
 
 import { Type, type Static } from "typebox";
 import { BODY_LIMIT_BYTES } from "../limits.js";
-import { Amount, AmountInput, bodyDescription, Name, NameParams, problemResponses, TransactionBody } from "./common.js";
+import { Amount, AmountInput, bodyDescription, Name, NameParams, problemResponses, Reference, TransactionBody } from "./common.js";
 
-/** Body of `POST /accounts/{name}/deposits` and `/withdrawals`: the seed's. */
+/** Body of `POST /accounts/{name}/deposits` and `/withdrawals`: the seed's, and an optional reference. */
 export const CashRequest = Type.Object(
-  { amount: AmountInput("Amount, more than zero", "positive") },
+  { amount: AmountInput("Amount, more than zero", "positive"), reference: Type.Optional(Reference) },
   { additionalProperties: false, description: bodyDescription(BODY_LIMIT_BYTES) },
 );
 export type CashRequest = Static<typeof CashRequest>;

@@ -10,6 +10,7 @@ import {
   PAGE_SIZE_DEFAULT,
   PAGE_SIZE_MAX,
   MINOR_PER_MAJOR,
+  REFERENCE_LENGTH_MAX,
   type TransactionType,
 } from "../../core/index.js";
 import { JSON_DEPTH_MAX, PATH_PARAM_LENGTH_MAX } from "../limits.js";
@@ -108,25 +109,57 @@ export const PageLimit = Type.Integer({
   description: `Items per page, 1 to ${PAGE_SIZE_MAX}`,
 });
 
-const TRANSACTION_TYPES: TransactionType[] = [
+/** Every type of transaction, as the API names them. */
+export const TRANSACTION_TYPES: TransactionType[] = [
   "account_opened",
   "deposit",
   "withdrawal",
   "transfer_out",
   "transfer_in",
+  "hold_created",
+  "hold_posted",
+  "hold_voided",
+  "hold_expired",
 ];
+
+/** What a reference may hold: visible ASCII (as idempotency keys), as the core checks it (src/core/references.ts). */
+export const REFERENCE_PATTERN = `^[\\x21-\\x7e]{1,${REFERENCE_LENGTH_MAX}}$`;
+
+/** A caller's reference on a transaction. */
+export const Reference = Type.String({
+  minLength: 1,
+  maxLength: REFERENCE_LENGTH_MAX,
+  pattern: REFERENCE_PATTERN,
+  description: `The caller's reference (an invoice number, an order id): 1 to ${REFERENCE_LENGTH_MAX} visible ASCII characters, ` +
+    "no spaces; returned with the transaction in history, events and statements",
+  examples: ["invoice-2025-001"],
+});
+
+/** A hold's id, in a path, a body or an answer. */
+export const HoldId = Type.Integer({
+  minimum: 1,
+  maximum: Number.MAX_SAFE_INTEGER,
+  description: "A hold's id, as its creation answered (holds are numbered from 1)",
+  examples: [1],
+});
 
 /** One transaction as one account sees it. */
 export const TransactionBody = Type.Object({
   id: Type.Integer({ minimum: 1, description: "Unique and increasing; a transfer has one id for both sides" }),
   // An enum of strings rather than a union of literals: the serializer writes a string as it is,
   // where a union would cost a schema check per branch on every response.
-  type: Type.Enum(TRANSACTION_TYPES, { type: "string" }),
+  type: Type.Enum(TRANSACTION_TYPES, {
+    type: "string",
+    description: "A transfer is transfer_out for its sender and transfer_in for its recipient; each step of a hold " +
+      "(hold_created, hold_posted, hold_voided, hold_expired) is in both its sender's and its recipient's history",
+  }),
   amount: Amount,
   balance_after: Amount,
-  counterparty: Nullable(Type.String({ description: "The other account of a transfer" })),
+  counterparty: Nullable(Type.String({ description: "The other account of a transfer or of a hold" })),
   timestamp: Type.String({ format: "date-time", description: "ISO-8601, UTC" }),
   description: Type.String({ examples: ["Deposited: 25.50"] }),
+  reference: Type.Optional(Type.String({ ...Reference, description: "The caller's reference, only when the transaction has one" })),
+  hold_id: Type.Optional(Type.Integer({ ...HoldId, description: "The hold a hold's step belongs to, only for those steps" })),
 });
 export type TransactionBody = Static<typeof TransactionBody>;
 
@@ -136,6 +169,18 @@ export const AccountBody = Type.Object({ name: Name, balance: Amount });
 /** The query of a route that reads none: any parameter is refused, as an unknown body field is. */
 export const NoQuery = Type.Object({}, { additionalProperties: false });
 export type AccountBody = Static<typeof AccountBody>;
+
+/** An account as it is read: its balance, and what pending holds leave of it to spend. */
+export const AccountDetails = Type.Object({
+  name: Name,
+  balance: Amount,
+  available: Type.Number({
+    description: "What the account may spend: its balance less what its pending outgoing holds reserve",
+    examples: [25.5],
+  }),
+  held: Type.Number({ description: "What its pending outgoing holds reserve of the balance", examples: [0] }),
+});
+export type AccountDetails = Static<typeof AccountDetails>;
 
 /** The one error body (RFC 9457 problem details), served as application/problem+json. */
 export const Problem = Type.Object(
@@ -167,10 +212,11 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: "Invalid input or refused operation; also a URL, query, header or body the server cannot read (problem details)",
   401: "No credential, or one that is malformed, unknown or revoked; see WWW-Authenticate (problem details)",
   403: "The credential does not allow this: a scope it lacks, or an account that is not the token's (problem details)",
-  404: "Unknown account (problem details)",
+  404: "Unknown account or hold (problem details)",
   405: "The path has no route for the request's method; `Allow` lists the methods it has (problem details)",
   408: "The request did not arrive in time (problem details)",
-  409: "An account with this name exists, or the idempotency key's first request is still in progress (problem details)",
+  409: "An account with this name exists, a hold is no longer pending, or the idempotency key's first request is still " +
+    "in progress (problem details)",
   413: "Body over the size limit (problem details)",
   414: "A path parameter over the length limit (problem details)",
   415: "Body is not JSON (problem details)",

@@ -2,14 +2,15 @@
 
 import { Type, type Static } from "typebox";
 import { BODY_LIMIT_BYTES } from "../limits.js";
-import { AccountBody, AmountInput, bodyDescription, Name, problemResponses, TransactionBody } from "./common.js";
+import { AccountBody, AmountInput, bodyDescription, Name, problemResponses, Reference, TransactionBody } from "./common.js";
 
-/** Body of `POST /transfers`: the seed's. */
+/** Body of `POST /transfers`: the seed's, and an optional reference. */
 export const TransferRequest = Type.Object(
   {
     sender: Name,
     recipient: Type.String({ ...Name, examples: ["bob"] }),
     amount: AmountInput("Amount, more than zero", "positive"),
+    reference: Type.Optional(Reference),
   },
   { additionalProperties: false },
 );

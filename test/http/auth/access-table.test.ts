@@ -24,9 +24,10 @@ describe("the access table", () => {
   });
 
   it("when no key is configured, is not consulted: every route is open and no credential scopes anything", async () => {
-    expect(edgeOf({})).toBeUndefined();
-    expect(edgeOf({ access: { keys: [] } })).toBeUndefined();
-    expect(edgeOf({ access: { keys: [] }, rateLimit: parseRateLimit("1/s") })?.secured).toBe(false);
+    const noHolds = () => null;
+    expect(edgeOf({}, noHolds)).toBeUndefined();
+    expect(edgeOf({ access: { keys: [] } }, noHolds)).toBeUndefined();
+    expect(edgeOf({ access: { keys: [] }, rateLimit: parseRateLimit("1/s") }, noHolds)?.secured).toBe(false);
     expect(idempotencyScopeOf({} as FastifyRequest)).toBe("");
     const { app } = appWith({ alice: 1 }, { access: { keys: [] } });
     expect((await request(app, "GET", "/accounts/alice")).status).toBe(200);

@@ -2,6 +2,7 @@
 // refused with which status, what the refusal looks like, and that a refusal changes nothing.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Bank } from "../../../src/index.js";
 import { expectProblem, request, snapshot, type JsonResponse } from "../helpers.js";
 import { ADMIN_SECRET, bearer, MOVER_SECRET, READER_SECRET, securedApp, WRITER_SECRET } from "./support.js";
 
@@ -18,7 +19,20 @@ interface Route {
   lacking: string | null;
   /** Whether alice's token may make this call (all are on alice's account, or from it). */
   holder: boolean;
+  /** Status and code of the second allowed call, when it differs from the first's (a hold changes once). */
+  again?: [number, string];
+  /** What the route needs in the bank before the callers take turns. */
+  setup?: (bank: Bank) => void;
 }
+
+/** Hold 1, of alice's for bob; hold 2, of carol's for bob: neither alice's token nor bob's may touch it. */
+function holdBoth(bank: Bank): void {
+  bank.createAccount("carol", 50);
+  bank.hold("alice", "bob", 10);
+  bank.hold("carol", "bob", 10);
+}
+
+const PERIOD = "from=2025-01-01T00:00:00Z&to=2025-01-03T00:00:00Z";
 
 const ROUTES: Route[] = [
   { method: "GET", url: "/health", ok: 200, lacking: null, holder: true },
@@ -34,6 +48,26 @@ const ROUTES: Route[] = [
     method: "POST", url: "/transfers/batch", body: { transfers: [{ sender: "alice", recipient: "bob", amount: 1 }] },
     ok: 200, lacking: READER_SECRET, holder: true,
   },
+  {
+    method: "POST", url: "/transfers/batch", body: { transfers: [{ type: "post", hold_id: 1 }, { type: "void", hold_id: 2 }] },
+    ok: 200, lacking: READER_SECRET, holder: false, setup: holdBoth,
+  },
+  {
+    method: "POST", url: "/transfers/batch", body: { transfers: [{ type: "hold", sender: "alice", recipient: "bob", amount: 1 }, { type: "void", hold_id: 1 }] },
+    ok: 200, lacking: READER_SECRET, holder: true, again: [400, "BATCH_REFUSED"], setup: holdBoth,
+  },
+  { method: "GET", url: "/accounts/alice/balance", ok: 200, lacking: MOVER_SECRET, holder: true },
+  { method: "GET", url: `/accounts/alice/statement?${PERIOD}`, ok: 200, lacking: WRITER_SECRET, holder: true },
+  { method: "POST", url: "/holds", body: { sender: "alice", recipient: "bob", amount: 1 }, ok: 201, lacking: READER_SECRET, holder: true },
+  { method: "POST", url: "/holds", body: { sender: "carol", recipient: "alice", amount: 1 }, ok: 201, lacking: READER_SECRET, holder: false, setup: holdBoth },
+  { method: "GET", url: "/holds/1", ok: 200, lacking: MOVER_SECRET, holder: true, setup: holdBoth },
+  { method: "GET", url: "/holds/2", ok: 200, lacking: MOVER_SECRET, holder: false, setup: holdBoth },
+  // A hold that does not exist is refused to a holder as one of another account: its answer tells nothing.
+  { method: "GET", url: "/holds/3", ok: 404, lacking: MOVER_SECRET, holder: false, setup: holdBoth },
+  { method: "POST", url: "/holds/1/post", body: { amount: 4 }, ok: 200, lacking: READER_SECRET, holder: true, again: [409, "HOLD_NOT_PENDING"], setup: holdBoth },
+  { method: "POST", url: "/holds/2/post", ok: 200, lacking: READER_SECRET, holder: false, setup: holdBoth },
+  { method: "POST", url: "/holds/1/void", ok: 200, lacking: READER_SECRET, holder: true, again: [409, "HOLD_NOT_PENDING"], setup: holdBoth },
+  { method: "POST", url: "/holds/2/void", ok: 200, lacking: READER_SECRET, holder: false, setup: holdBoth },
 ];
 
 /** The status and code a caller must get on a route, or the route's own status when allowed. */
@@ -47,7 +81,7 @@ function expected(route: Route, caller: Caller): [number, string | null] {
     case "the holder":
       return route.holder ? [route.ok, null] : [403, "FORBIDDEN"];
     case "admin":
-      return [route.ok, null];
+      return route.holder && route.again !== undefined ? route.again : [route.ok, null];
   }
 }
 
@@ -68,6 +102,7 @@ describe.each(ROUTES)("$method $url, by every caller", (route) => {
   let secured: ReturnType<typeof securedApp>;
   beforeAll(() => {
     secured = securedApp();
+    route.setup?.(secured.bank);
   });
   afterAll(() => secured.app.close());
 
@@ -92,6 +127,8 @@ describe.each(ROUTES)("$method $url, by every caller", (route) => {
       return;
     }
     expectProblem(response, status, code);
+    // The second settle of a hold: allowed, and refused by the bank, not by access control.
+    if (caller === "admin") return;
     expectChallenge(response, caller);
     expect({ bank: snapshot(bank), tokens: tokens.entries() }).toEqual(before);
   });

@@ -234,6 +234,41 @@ describe.each(DECLINED)("a batch read the usual way and with %s", (_writing, dec
   });
 });
 
+describe("the two readers on a bank with pending holds", () => {
+  it.each<[string, boolean]>([
+    ["an atomic batch", true],
+    ["an independent batch", false],
+  ])("when %s spends what holds reserve, both readers refuse the same transfer with the same words", async (_kind, atomic) => {
+    const rows: Row[] = [["alice", "carol", "20"], ["alice", "carol", "20"], ["bob", "carol", "1"]];
+    const answers: JsonResponse[] = [];
+    const banks: Bank[] = [];
+    for (const [writing, options] of [[USUAL, {}], [DECLINED[0]?.[1] as Writing, {}], [USUAL, { fastBatchReader: false }]] as const) {
+      const { app, bank } = appWith({ alice: 100, bob: 0, carol: 0 }, options);
+      bank.hold("alice", "bob", 70);
+      answers.push(await postBatch(app, bodyText(rows, atomic, writing)));
+      banks.push(bank);
+    }
+    const [fast, ...others] = answers as [JsonResponse, ...JsonResponse[]];
+    for (const other of others) expect(other.text).toBe(fast.text);
+    for (const bank of banks.slice(1)) expect(snapshot(bank)).toEqual(snapshot(banks[0] as Bank));
+    expect(fast.text).toContain("Cannot withdraw 20.00; available is only 10.00 (70.00 of the balance is held)");
+    expect((banks[0] as Bank).getAccount("alice").availableMinor).toBe(atomic ? 3000 : 1000);
+  });
+
+  it("when a transfer carries a reference, the body is read the ordinary way, and answers as the same batch without one", async () => {
+    const plain = appWith({ alice: 100, bob: 0 });
+    const referenced = appWith({ alice: 100, bob: 0 });
+    const [plainCalls, referencedCalls] = [watchBatches(plain.bank), watchBatches(referenced.bank)];
+    const plainAnswer = await postBatch(plain.app, '{"transfers":[{"sender":"alice","recipient":"bob","amount":5}]}');
+    const referencedAnswer = await postBatch(referenced.app, '{"transfers":[{"sender":"alice","recipient":"bob","amount":5,"reference":"inv-9"}]}');
+    expect([plainCalls.resolved, plainCalls.named]).toEqual([1, 0]);
+    expect([referencedCalls.resolved, referencedCalls.named]).toEqual([0, 1]);
+    expect(referencedAnswer.text).toBe(plainAnswer.text);
+    expect(referenced.bank.getAccount("bob").getTransactionHistory().at(-1)?.reference).toBe("inv-9");
+    expect(plain.bank.getAccount("bob").getTransactionHistory().at(-1)?.reference).toBeNull();
+  });
+});
+
 describe("a body the fast reader declines for being invalid", () => {
   const ONE = '{"sender":"alice","recipient":"bob","amount":1}';
   const NOT_JSON = "Body is not valid JSON but content-type is set to 'application/json'";
