@@ -36,44 +36,21 @@ export type BankErrorCode = (typeof ERROR_CODES)[number];
 export abstract class BankError extends Error {
   /**
    * Whether refusals record a stack trace. Off by default: a refusal is an expected outcome, its
-   * class, code, message and fields say all there is to say, and what a throw costs in V8 is
-   * mostly making the Error (its stack, even an empty one, is captured by the engine's runtime).
-   * So by default a refusal is made without Error's constructor: an object of its class (so
-   * `instanceof` it, BankError and Error), with the same code, name, message and fields, whose
-   * `stack` is its first line ("SameAccountError: Cannot transfer to the same account"), made when
-   * read. What it lacks is the engine's mark of a native error (`util.types.isNativeError`,
-   * `Error.isError`). Turn capture on to get native errors that record where they were made:
-   * `BankError.captureStackTraces = true`.
+   * class, code, message and fields say all there is to say, and capturing the stack is most of
+   * what a throw costs in V8 (about 2 µs of the 2.5). Turn it on to see where an unexpected
+   * refusal came from: `BankError.captureStackTraces = true`.
    */
   static captureStackTraces = false;
 
   abstract readonly code: BankErrorCode;
 
   constructor(message: string) {
-    // Returned, an object stands for `this` in the subclass's constructor, which then sets its fields.
-    if (!BankError.captureStackTraces) return refusalWithoutStack(new.target, message);
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!BankError.captureStackTraces) Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = stackTraceLimit;
   }
 }
-
-/** An object of `errorClass` as its constructor would make it, but without Error's: see BankError. */
-function refusalWithoutStack(errorClass: abstract new (message: string) => BankError, message: string): BankError {
-  const error = Object.create(errorClass.prototype) as BankError;
-  // As Error's constructor defines it: writable, configurable, not enumerable.
-  Object.defineProperty(error, "message", { value: message, writable: true, configurable: true });
-  return error;
-}
-
-// A refusal made without a stack reads its first line here; a native one's own `stack` hides this.
-Object.defineProperty(BankError.prototype, "stack", {
-  get(this: BankError): string {
-    return Error.prototype.toString.call(this);
-  },
-  set(this: BankError, stack: unknown): void {
-    Object.defineProperty(this, "stack", { value: stack, writable: true, configurable: true });
-  },
-  configurable: true,
-});
 
 /** A withdrawal or transfer asks for more than the balance. */
 export class InsufficientFundsError extends BankError {

@@ -1,7 +1,6 @@
 // The error catalogue: one test per code, each provoking the refusal through the bank and checking
 // its class, code, name, message and fields, and that the class is exported from the package entry.
 
-import { types } from "node:util";
 import { describe, expect, it } from "vitest";
 import * as core from "../../src/core/index.js";
 import * as entry from "../../src/index.js";
@@ -213,35 +212,13 @@ describe("error catalogue", () => {
     expect(new Error("plain").stack).toContain("\n    at ");
   });
 
-  it("when stack capture is off, a refusal is still of its class, with Error's message property and a stack that can be set", () => {
-    const refusal = thrownBy(() => freshBank().transfer("Alice", "Alice", 1)) as SameAccountError;
-    expect(refusal).toBeInstanceOf(SameAccountError);
-    expect(refusal).toBeInstanceOf(Error);
-    expect(refusal.stack).toBe("SameAccountError: Cannot transfer to the same account");
-    expect(String(refusal)).toBe("SameAccountError: Cannot transfer to the same account");
-    // As on a native error: the message is its own, writable and not enumerable; code and name are fields.
-    expect(Object.getOwnPropertyDescriptor(refusal, "message")).toEqual({
-      value: "Cannot transfer to the same account", writable: true, enumerable: false, configurable: true,
-    });
-    expect(Object.keys(refusal).sort()).toEqual(["code", "name"]);
-    expect(JSON.parse(JSON.stringify(refusal))).toEqual({ code: "SAME_ACCOUNT", name: "SameAccountError" });
-    refusal.stack = "set by a caller";
-    expect(refusal.stack).toBe("set by a caller");
-    const other = new InsufficientFundsError("Alice", 500, 100);
-    expect(other.stack).toBe("InsufficientFundsError: Cannot withdraw 5.00; balance is only 1.00");
-    expect(other).toMatchObject({ accountName: "Alice", amountMinor: 500, balanceMinor: 100, heldMinor: 0 });
-    expect(types.isNativeError(other)).toBe(false);
-  });
-
-  it("when stack capture is turned on, a refusal is a native error and records where it was thrown", () => {
+  it("when stack capture is turned on, a refusal records where it was thrown", () => {
     BankError.captureStackTraces = true;
     try {
       const refusal = thrownBy(() => freshBank().withdraw("Bob", 1)) as BankError;
       expect(refusal).toBeInstanceOf(InsufficientFundsError);
       expect(refusal.stack).toContain("\n    at ");
       expect(refusal.stack).toContain("errors.test.ts");
-      expect(types.isNativeError(refusal)).toBe(true);
-      expect(Object.keys(refusal)).toContain("code");
     } finally {
       BankError.captureStackTraces = false;
     }
