@@ -10,7 +10,7 @@ import { BENCHMARKS_MD, DOCS_DIRECTORY, writeRegions } from "../common/regions.j
 import { renderChart } from "./chart.js";
 import type { Scenario } from "./draws.js";
 import { runIsolated, type IsolatedResult } from "./isolated.js";
-import { METHOD, regionBody, SECTION } from "./report.js";
+import { METHOD, regionBody, SECTION, TARGETS } from "./report.js";
 import { CheckError } from "./run.js";
 import { rowsTable, summarize, type Row } from "./table.js";
 
@@ -24,9 +24,9 @@ const QUICK_SIZE = 1_000_000;
 const QUICK_RUNS = 3;
 const DEFAULT_SEED = 1;
 
-const TARGET_VALID_PER_SECOND = 4_000_000;
-const TARGET_MIX_PER_SECOND = 1_500_000;
-const TARGET_BYTES_PER_TRANSFER = 64;
+const TARGET_VALID_PER_SECOND = TARGETS.validPerSecond;
+const TARGET_MIX_PER_SECOND = TARGETS.mixPerSecond;
+const TARGET_BYTES_PER_TRANSFER = TARGETS.bytesPerTransfer;
 const SEED_PER_SECOND_LOW = 400_000;
 const SEED_PER_SECOND_HIGH = 450_000;
 const SEED_BYTES_PER_TRANSFER = 272;
@@ -92,7 +92,9 @@ function runJobs(jobs: readonly Job[], seed: number): void {
 function logRow(job: Job, row: Row): void {
   log(
     `${job.scenario.padEnd(5)} N=${formatCount(job.count).padStart(11)}: ${formatCount(row.transfersPerSecond).padStart(10)}/s ` +
-      `(median of ${job.runs}), ${row.bytesPerTransfer.toFixed(1)} B/transfer, ${formatCount(row.refused)} refused`,
+      `(median of ${job.runs}), ${formatCount(row.transfersPerCpuSecond).padStart(10)}/CPU-s, ` +
+      `${row.bytesPerTransfer.toFixed(1)} B/transfer, ${formatCount(row.refused)} refused, ` +
+      `peak RSS ${(Math.max(...job.results.map((result) => result.peakResidentBytes)) / 2 ** 30).toFixed(2)} GiB`,
   );
 }
 
@@ -101,12 +103,14 @@ function verdict(label: string, rows: readonly Row[], target: number): string {
   const large = rows.filter((row) => row.count >= 1_000_000);
   if (large.length === 0) return "";
   const rates = large.map((row) => row.transfersPerSecond);
+  const cpuRates = large.map((row) => row.transfersPerCpuSecond);
   const bytes = large.map((row) => row.bytesPerTransfer);
   const over = rows.filter((row) => row.bytesPerTransfer > TARGET_BYTES_PER_TRANSFER).map((row) => formatCount(row.count));
   const met = (ok: boolean) => (ok ? "met" : "not met");
   return (
     `- ${label}, N ≥ 1,000,000: ${formatCount(Math.min(...rates))}–${formatCount(Math.max(...rates))} transfers/s ` +
     `(target ${formatCount(target)}: ${met(Math.min(...rates) >= target)}), ` +
+    `${formatCount(Math.min(...cpuRates))}–${formatCount(Math.max(...cpuRates))} per CPU-second, ` +
     `${Math.min(...bytes).toFixed(1)}–${Math.max(...bytes).toFixed(1)} bytes/transfer ` +
     `(target ${TARGET_BYTES_PER_TRANSFER}: ${met(Math.max(...bytes) <= TARGET_BYTES_PER_TRANSFER)})` +
     (over.length > 0

@@ -9,6 +9,8 @@ export interface Row {
   readonly runs: number;
   readonly seconds: number;
   readonly transfersPerSecond: number;
+  /** Transfers per second of the process's CPU time (see RunResult.cpuSeconds). */
+  readonly transfersPerCpuSecond: number;
   readonly refused: number;
   readonly retainedBytes: number;
   readonly bytesPerTransfer: number;
@@ -24,13 +26,14 @@ export function summarize(count: number, results: readonly RunResult[]): Row {
     runs: results.length,
     seconds: median(results.map((result) => result.seconds)),
     transfersPerSecond: median(results.map((result) => count / result.seconds)),
+    transfersPerCpuSecond: median(results.map((result) => count / result.cpuSeconds)),
     refused: median(results.map((result) => result.refused)),
     retainedBytes,
     bytesPerTransfer: retainedBytes / count,
   };
 }
 
-const COLUMNS: readonly Column[] = ["N", "Time (s)", "Txn/s", "Refused", "Retained MB", "Bytes/transfer"].map(
+const COLUMNS: readonly Column[] = ["N", "Time (s)", "Txn/s", "Txn/CPU-s", "Refused", "Retained MB", "Bytes/transfer"].map(
   (title) => ({ title, align: "right" }),
 );
 
@@ -41,6 +44,7 @@ export function rowsTable(rows: readonly Row[]): string {
       formatCount(row.count),
       formatSeconds(row.seconds),
       formatCount(row.transfersPerSecond),
+      formatCount(row.transfersPerCpuSecond),
       formatCount(row.refused),
       (row.retainedBytes / BYTES_PER_MB).toFixed(2),
       row.bytesPerTransfer.toFixed(1),

@@ -25,11 +25,15 @@ export class SystemClock {
       this.sharesLeft--;
       return this.lastMs;
     }
-    // The reading is shared until this run of synchronous code ends.
+    return this.read();
+  };
+
+  /** A fresh reading, shared until this run of synchronous code ends. */
+  private read(): number {
     queueMicrotask(this.expire);
     this.sharesLeft = READINGS_SHARED_MAX - 1;
     const nowMs = Date.now();
     if (nowMs > this.lastMs) this.lastMs = nowMs;
     return this.lastMs;
-  };
+  }
 }

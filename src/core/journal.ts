@@ -90,14 +90,10 @@ class TimeRuns {
   private timesMs = new Float64Array(64);
   private count = 0;
 
-  /** Records that the entry at `position`, the journal's next, happened at `timeMs`. */
+  /** Starts a run: the entry at `position`, the journal's next, happened at `timeMs`, later than the last run's. */
   add(position: number, timeMs: number): void {
     const count = this.count;
-    if (count > 0) {
-      const lastMs = this.timesMs[count - 1] as number;
-      if (timeMs === lastMs) return;
-      assert(timeMs > lastMs, "journal time never goes backwards");
-    }
+    assert(count === 0 || timeMs > (this.timesMs[count - 1] as number), "journal time never goes backwards");
     if (count === this.starts.length) this.grow();
     this.starts[count] = position;
     this.timesMs[count] = timeMs;
@@ -150,11 +146,6 @@ class TimeRuns {
     return low < this.count ? (this.starts[low] as number) - 1 : length - 1;
   }
 
-  /** The last entry's time, or -Infinity while there is none. */
-  get lastMs(): number {
-    return this.count === 0 ? Number.NEGATIVE_INFINITY : (this.timesMs[this.count - 1] as number);
-  }
-
   get capacityBytes(): number {
     return this.starts.byteLength + this.timesMs.byteLength;
   }
@@ -171,6 +162,8 @@ export class Journal {
   private readonly times = new TimeRuns();
   /** Number of entries. */
   length = 0;
+  /** The time of the last entry, or -Infinity in an empty journal. Read it; only `append` writes it. */
+  lastTimeMs = Number.NEGATIVE_INFINITY;
 
   /** Appends one entry (NONE for a side it does not have) and returns its position. */
   append(
@@ -189,7 +182,11 @@ export class Journal {
     chunk.debitBalanceAfterMinor[offset] = debitBalanceAfterMinor;
     chunk.creditAccount[offset] = creditAccount;
     chunk.creditBalanceAfterMinor[offset] = creditBalanceAfterMinor;
-    this.times.add(this.length, timeMs);
+    // Most entries share the last one's time; only a new time starts a run.
+    if (timeMs !== this.lastTimeMs) {
+      this.times.add(this.length, timeMs);
+      this.lastTimeMs = timeMs;
+    }
     return this.length++;
   }
 
@@ -269,11 +266,6 @@ export class Journal {
   /** The times of the first `count` entries, as runs (see TimeRuns). */
   timesBefore(count: number): { starts: Uint32Array; timesMs: Float64Array } {
     return this.times.runsBefore(count);
-  }
-
-  /** The time of the last entry, or -Infinity in an empty journal. */
-  get lastTimeMs(): number {
-    return this.times.lastMs;
   }
 
   /** Bytes held by the columns and the times, including unused room. */

@@ -125,8 +125,10 @@ export class Ledger {
    * reads as pending is past its time then.
    */
   expireDue(timeMs?: number): void {
-    if (this.holds.pending === 0) return;
-    const nowMs = timeMs ?? this.now();
+    if (this.holds.pending !== 0) this.expirePending(timeMs ?? this.now());
+  }
+
+  private expirePending(nowMs: number): void {
     for (let hold = this.holds.dueAt(nowMs); hold !== 0; hold = this.holds.dueAt(nowMs)) {
       this.endHold(hold, HoldStatus.Expired, 0, Math.max(this.holds.expiresAtMsOf(hold), this.journal.lastTimeMs));
     }
@@ -181,8 +183,15 @@ export class Ledger {
     if (debit !== NONE) (this.histories[debit] as PositionList).push(position);
     if (credit !== NONE) (this.histories[credit] as PositionList).push(position);
     if (reference !== 0) this.annotate(position, 0, reference);
-    if (this.listener !== null) this.listener.moved(kind, debit, credit, amountMinor, timeMs, this.references.textOf(reference));
+    if (this.listener !== null) this.tellMoved(this.listener, kind, debit, credit, amountMinor, timeMs, reference);
     return position;
+  }
+
+  /** Out of `move`, so that a ledger without listeners pays one comparison for them. */
+  private tellMoved(
+    listener: LedgerListener, kind: MovementKind, debit: number, credit: number, amountMinor: number, timeMs: number, reference: number,
+  ): void {
+    listener.moved(kind, debit, credit, amountMinor, timeMs, this.references.textOf(reference));
   }
 
   /**

@@ -40,6 +40,11 @@ export function tryParseAmount(input: unknown): number {
     const minor = Math.round(input * MINOR_PER_MAJOR);
     if (minor > 0 && minor <= AMOUNT_MINOR_MAX && toMajor(minor) === input) return minor;
   }
+  return parseOtherAmount(input);
+}
+
+/** tryParseAmount for what its fast path did not take: strings, and numbers it refuses. */
+function parseOtherAmount(input: unknown): number {
   const minor = signedMinorOrReason(input);
   if (typeof minor === "string") return AMOUNT_INVALID;
   return minor > 0 ? minor : AMOUNT_NOT_POSITIVE;

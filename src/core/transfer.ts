@@ -172,11 +172,14 @@ export function moveByIndexes(
 ): Transaction | BankError {
   ledger.expireDue();
   const amountMinor = tryParseAmount(amount);
-  if (amountMinor <= 0) {
-    const code = amountCode(amountMinor);
-    return errorFor(ledger, { code, kind, debitName: null, creditName: null, amount, amountMinor: 0, debitBalanceMinor: 0 });
-  }
+  if (amountMinor <= 0) return amountRefusal(ledger, kind, amount, amountMinor);
   return checkAndApply(ledger, kind, debit, credit, amountMinor);
+}
+
+/** The error of an amount that tryParseAmount refused (`amountMinor` is what it returned). */
+function amountRefusal(ledger: Ledger, kind: MovementKind, amount: unknown, amountMinor: number): BankError {
+  const code = amountCode(amountMinor);
+  return errorFor(ledger, { code, kind, debitName: null, creditName: null, amount, amountMinor: 0, debitBalanceMinor: 0 });
 }
 
 /** Checks a resolved movement against the live balances and applies it; or its refusal. */
@@ -187,21 +190,26 @@ function checkAndApply(
   const debitHeldMinor = debit === NONE ? 0 : ledger.heldMinorAt(debit);
   const creditBalanceMinor = credit === NONE ? 0 : ledger.balanceMinorAt(credit);
   const code = check(debit, credit, amountMinor, debitBalanceMinor - debitHeldMinor, creditBalanceMinor);
-  if (code !== "OK") {
-    return errorFor(ledger, {
-      code,
-      kind,
-      debitName: debit === NONE ? null : ledger.nameAt(debit),
-      creditName: credit === NONE ? null : ledger.nameAt(credit),
-      amount: toMajor(amountMinor),
-      amountMinor,
-      debitBalanceMinor,
-      debitHeldMinor,
-    });
-  }
+  if (code !== "OK") return checkRefusal(ledger, code, kind, debit, credit, amountMinor);
   const timeMs = ledger.now();
   const referenceNumber = reference === null ? 0 : ledger.references.numberOf(reference);
   const position = ledger.move(kind, debit, credit, amountMinor, timeMs, referenceNumber);
   return new Transaction(ledger, position, kind === EntryKind.Deposit ? credit : debit, amountMinor);
+}
+
+/** The error of a check's refusal of a resolved movement; out of the path of the movements it lets through. */
+function checkRefusal(
+  ledger: Ledger, code: BankErrorCode, kind: MovementKind, debit: number, credit: number, amountMinor: number,
+): BankError {
+  return errorFor(ledger, {
+    code,
+    kind,
+    debitName: debit === NONE ? null : ledger.nameAt(debit),
+    creditName: credit === NONE ? null : ledger.nameAt(credit),
+    amount: toMajor(amountMinor),
+    amountMinor,
+    debitBalanceMinor: debit === NONE ? 0 : ledger.balanceMinorAt(debit),
+    debitHeldMinor: debit === NONE ? 0 : ledger.heldMinorAt(debit),
+  });
 }
 
