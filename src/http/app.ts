@@ -15,6 +15,7 @@ import { storeOf } from "../core/internal.js";
 import { durableResponses } from "./durability.js";
 import { handleFrameworkError, registerErrorHandlers } from "./errors.js";
 import { answerClientError } from "./client-errors.js";
+import { registerDashboard, registerDashboardRoot } from "./dashboard.js";
 import { BODY_LIMIT_BYTES, HEADERS_BYTES_MAX, PATH_PARAM_LENGTH_MAX } from "./limits.js";
 import { registerOpenApi } from "./openapi.js";
 import { checkRequest } from "./request-checks.js";
@@ -105,6 +106,8 @@ export function buildApp(options: AppOptions = {}): BankApp {
     registerBatchRoutes(routes, bank, validatorCompiler, options.fastBatchReader ?? true);
     registerHistoryRoutes(routes, bank);
     registerEventRoutes(routes, bank, options.eventsHeartbeatMs);
+    registerDashboard(routes);
+    registerDashboardRoot(routes);
     done();
   });
   return app;

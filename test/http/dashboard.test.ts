@@ -1,0 +1,138 @@
+// The dashboard as the server serves it: its page at / to browsers (programs keep the seed's
+// welcome), its assets under /app/, with a policy that lets the page load only its own files and
+// talk only to this server. test/web/dashboard-browser.test.ts uses it in a browser.
+
+import { mkdtempSync, writeFileSync } from "node:fs";
+import http from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Fastify from "fastify";
+import { afterEach, describe, expect, it } from "vitest";
+import {
+  DASHBOARD_CONTENT_SECURITY_POLICY,
+  dashboardIndexHtml,
+  dashboardRoot,
+  prefersHtml,
+  registerDashboard,
+  registerDashboardRoot,
+  WELCOME,
+} from "../../src/http/dashboard.js";
+import type { BankApp } from "../../src/http/app.js";
+import { appWith } from "./helpers.js";
+
+const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
+const apps: { close(): Promise<unknown> }[] = [];
+
+afterEach(async () => {
+  for (const app of apps.splice(0)) await app.close();
+});
+
+function app(): BankApp {
+  const built = appWith().app;
+  apps.push(built);
+  return built;
+}
+
+describe("GET / and the dashboard's assets", () => {
+  it("when a browser asks for /, answers the dashboard's page with its security policy", async () => {
+    const response = await app().inject({ method: "GET", url: "/", headers: { accept: BROWSER_ACCEPT } });
+    expect(response.statusCode).toBe(200);
+    expect(response.headers["content-type"]).toBe("text/html; charset=utf-8");
+    expect(response.headers["content-security-policy"]).toBe(DASHBOARD_CONTENT_SECURITY_POLICY);
+    expect(response.headers.vary).toBe("accept");
+    expect(response.body).toBe(dashboardIndexHtml());
+    expect(response.body).toContain('<script type="module" src="/app/main.js"></script>');
+  });
+
+  it.each([undefined, "*/*", "application/json", "application/json, text/html", "text/html;q=0.5, application/json"])(
+    "when a program asks for / with Accept %j, answers the seed's welcome as JSON",
+    async (accept) => {
+      const response = await app().inject({ method: "GET", url: "/", headers: accept === undefined ? {} : { accept } });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers["content-type"]).toMatch(/^application\/json/);
+      expect(response.json()).toEqual(WELCOME);
+    },
+  );
+
+  it("serves every file the page names, under /app/, with the right type; nothing is listed", async () => {
+    const served = app();
+    const page = dashboardIndexHtml();
+    const assets = [...page.matchAll(/(?:src|href)="(\/app\/[^"]+)"/g)].map((match) => match[1] as string);
+    expect(assets.sort()).toEqual(["/app/icon.svg", "/app/main.js", "/app/style.css"]);
+    const types: Record<string, RegExp> = { js: /^application\/javascript|^text\/javascript/, css: /^text\/css/, svg: /^image\/svg\+xml/ };
+    for (const asset of [...assets, "/app/views/overview.js"]) {
+      const response = await served.inject({ method: "GET", url: asset });
+      expect(response.statusCode, asset).toBe(200);
+      expect(response.headers["content-type"]).toMatch(types[asset.split(".").pop() as string] as RegExp);
+      expect(response.headers["x-content-type-options"]).toBe("nosniff");
+    }
+    expect((await served.inject({ method: "GET", url: "/app/" })).statusCode).toBe(404);
+    expect((await served.inject({ method: "GET", url: "/app/missing.js" })).statusCode).toBe(404);
+    expect((await served.inject({ method: "GET", url: "/app/../package.json" })).statusCode).toBe(404);
+  });
+
+  it("when a path climbs out of /app/ as sent on the wire, encoded or not, answers 404 like any unknown file", async () => {
+    const served = app();
+    const url = new URL(await served.listen({ host: "127.0.0.1", port: 0 }));
+    const statusOf = (path: string) =>
+      new Promise<number>((resolve, reject) => {
+        http.get({ host: url.hostname, port: url.port, path }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        }).on("error", reject);
+      });
+    for (const path of ["/app/../package.json", "/app/%2e%2e/package.json", "/app/views/%2E%2E%2Fmain.js", "/app/views%2f..%2fmain.js", "/app/views/"]) {
+      expect(await statusOf(path), path).toBe(404);
+    }
+    expect(await statusOf("/app/views/overview.js")).toBe(200);
+    expect(await statusOf("/app/main.js?v=1")).toBe(200);
+  });
+
+  it("keeps the dashboard's routes out of the OpenAPI document", async () => {
+    const document = (await app().inject({ method: "GET", url: "/openapi.json" })).json() as { paths: Record<string, unknown> };
+    expect(Object.keys(document.paths).filter((path) => path === "/" || path.startsWith("/app"))).toEqual([]);
+  });
+});
+
+describe("where the dashboard is found", () => {
+  it("is dist/web beside the compiled server, and dist/web from the sources", () => {
+    const root = join(import.meta.dirname, "..", "..");
+    expect(dashboardRoot(join(root, "dist", "http"))).toBe(join(root, "dist", "web"));
+    expect(dashboardRoot(join(root, "src", "http"))).toBe(join(root, "dist", "web"));
+  });
+
+  it("when not built, the page says how to build it, and a page that is built is read once", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "dashboard-"));
+    expect(dashboardIndexHtml(empty)).toContain("npm run build");
+    const built = mkdtempSync(join(tmpdir(), "dashboard-"));
+    writeFileSync(join(built, "index.html"), "<!doctype html><title>x</title>");
+    const server = Fastify();
+    apps.push(server);
+    registerDashboard(server, built);
+    registerDashboardRoot(server, built);
+    const first = await server.inject({ method: "GET", url: "/", headers: { accept: "text/html" } });
+    writeFileSync(join(built, "index.html"), "changed");
+    const second = await server.inject({ method: "GET", url: "/", headers: { accept: "text/html" } });
+    expect([first.body, second.body]).toEqual(["<!doctype html><title>x</title>", "<!doctype html><title>x</title>"]);
+  });
+});
+
+describe("prefersHtml", () => {
+  it.each([
+    [BROWSER_ACCEPT, true],
+    ["text/html", true],
+    ["text/*", true],
+    ["text/*;q=0.9, application/json;q=0.8", true],
+    ["TEXT/HTML ; Q=1", true],
+    [undefined, false],
+    ["", false],
+    ["*/*", false],
+    ["application/json", false],
+    ["text/html, application/json", false],
+    ["text/html;q=0.1, */*", false],
+    ["text/html;q=oops", false],
+    ["image/png", false],
+  ])("with Accept %j: %s", (accept, expected) => {
+    expect(prefersHtml(accept)).toBe(expected);
+  });
+});
