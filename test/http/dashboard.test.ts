@@ -2,7 +2,7 @@
 // welcome), its assets under /app/, with a policy that lets the page load only its own files and
 // talk only to this server. test/web/dashboard-browser.test.ts uses it in a browser.
 
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -60,7 +60,7 @@ describe("GET / and the dashboard's assets", () => {
     const assets = [...page.matchAll(/(?:src|href)="(\/app\/[^"]+)"/g)].map((match) => match[1] as string);
     expect(assets.sort()).toEqual(["/app/icon.svg", "/app/main.js", "/app/style.css"]);
     const types: Record<string, RegExp> = { js: /^application\/javascript|^text\/javascript/, css: /^text\/css/, svg: /^image\/svg\+xml/ };
-    for (const asset of [...assets, "/app/views/overview.js"]) {
+    for (const asset of assets) {
       const response = await served.inject({ method: "GET", url: asset });
       expect(response.statusCode, asset).toBe(200);
       expect(response.headers["content-type"]).toMatch(types[asset.split(".").pop() as string] as RegExp);
@@ -69,6 +69,14 @@ describe("GET / and the dashboard's assets", () => {
     expect((await served.inject({ method: "GET", url: "/app/" })).statusCode).toBe(404);
     expect((await served.inject({ method: "GET", url: "/app/missing.js" })).statusCode).toBe(404);
     expect((await served.inject({ method: "GET", url: "/app/../package.json" })).statusCode).toBe(404);
+  });
+
+  it("runs one script, the bundle of src/web, and the build leaves no other behind", () => {
+    const scripts = readdirSync(dashboardRoot(), { recursive: true, encoding: "utf8" }).filter((file) => /\.(m?js|map)$/.test(file));
+    expect(scripts).toEqual(["main.js"]);
+    expect([...dashboardIndexHtml().matchAll(/<script[^>]*>/g)].map((match) => match[0])).toEqual(['<script type="module" src="/app/main.js">']);
+    // Bundled: the browser fetches no module of its own.
+    expect(readFileSync(join(dashboardRoot(), "main.js"), "utf8")).not.toMatch(/^\s*import\s/m);
   });
 
   it("when a path climbs out of /app/ as sent on the wire, encoded or not, answers 404 like any unknown file", async () => {
@@ -84,7 +92,7 @@ describe("GET / and the dashboard's assets", () => {
     for (const path of ["/app/../package.json", "/app/%2e%2e/package.json", "/app/views/%2E%2E%2Fmain.js", "/app/views%2f..%2fmain.js", "/app/views/"]) {
       expect(await statusOf(path), path).toBe(404);
     }
-    expect(await statusOf("/app/views/overview.js")).toBe(200);
+    expect(await statusOf("/app/style.css")).toBe(200);
     expect(await statusOf("/app/main.js?v=1")).toBe(200);
   });
 
