@@ -69,6 +69,7 @@ export function overviewView(context: ViewContext): View {
     unsubscribe = live.subscribe((received) => {
       table.apply(received);
       showTotals();
+      showRate();
     });
     context.ready();
   })().catch(context.fail);
