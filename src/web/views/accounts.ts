@@ -10,6 +10,28 @@ import type { View, ViewContext } from "./view.js";
 export const ACCOUNTS_PAGE = 50;
 const SEARCH_DELAY_MS = 250;
 
+/** The search box's form: it searches on Enter, and a moment after the person stops typing. */
+function searchForm(search: HTMLInputElement, onSearch: () => void): { form: HTMLFormElement; stop: () => void } {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const form = h(
+    "form",
+    { class: "search", role: "search" },
+    h("label", { for: "accounts-prefix" }, "Name starts with"),
+    search,
+    h("button", { type: "submit" }, "Search"),
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    onSearch();
+  });
+  search.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => form.requestSubmit(), SEARCH_DELAY_MS);
+  });
+  return { form, stop: () => clearTimeout(timer) };
+}
+
 export function accountsView(context: ViewContext): View {
   const { main, live } = context;
   // Cursors of the pages before this one, for "Previous"; the first page's is undefined.
@@ -56,23 +78,10 @@ export function accountsView(context: ViewContext): View {
     load(focusTable).catch(context.fail);
   };
 
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const form = h(
-    "form",
-    { class: "search", role: "search", onsubmit: (event: Event) => {
-      event.preventDefault();
-      clearTimeout(timer);
-      previous.length = 0;
-      query = { prefix: search.value, after: undefined };
-      load(false).catch(context.fail);
-    } },
-    h("label", { for: "accounts-prefix" }, "Name starts with"),
-    search,
-    h("button", { type: "submit" }, "Search"),
-  );
-  search.addEventListener("input", () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => form.requestSubmit(), SEARCH_DELAY_MS);
+  const { form, stop } = searchForm(search, () => {
+    previous.length = 0;
+    query = { prefix: search.value, after: undefined };
+    load(false).catch(context.fail);
   });
   newer.addEventListener("click", () => go(previous.pop(), true));
   older.addEventListener("click", () => {
@@ -103,7 +112,7 @@ export function accountsView(context: ViewContext): View {
       return true;
     },
     dispose() {
-      clearTimeout(timer);
+      stop();
       unsubscribe();
       loading?.abort();
     },

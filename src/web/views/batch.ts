@@ -32,6 +32,17 @@ function where(batch: ParsedBatch, index: number): string {
   return `transfer ${index + 1}${line === undefined ? "" : ` (line ${line})`}`;
 }
 
+/** The transfers an independent batch refused, and why. */
+function refusalsTable(sent: ParsedBatch, refusals: readonly BatchResult[]): HTMLTableElement {
+  return h(
+    "table",
+    {},
+    h("caption", {}, "Transfers refused"),
+    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Transfer"), h("th", { scope: "col" }, "Why"))),
+    h("tbody", {}, ...refusals.map((result) => h("tr", {}, h("td", {}, where(sent, result.index)), h("td", {}, result.detail ?? "")))),
+  );
+}
+
 export function batchView(context: ViewContext): View {
   const file = field("batch", "file", {
     label: "File",
@@ -106,16 +117,7 @@ export function batchView(context: ViewContext): View {
       preview.textContent = "";
       const refusals = body.results?.filter((result) => result.status === "refused") ?? [];
       results.replaceChildren();
-      if (refusals.length === 0 || sent === null) return;
-      results.append(
-        h(
-          "table",
-          {},
-          h("caption", {}, "Transfers refused"),
-          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Transfer"), h("th", { scope: "col" }, "Why"))),
-          h("tbody", {}, ...refusals.map((result) => h("tr", {}, h("td", {}, where(sent, result.index)), h("td", {}, result.detail ?? "")))),
-        ),
-      );
+      if (refusals.length > 0 && sent !== null) results.append(refusalsTable(sent, refusals));
     },
   });
 
