@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError } from "commander";
 import {
   closeOnSignals,
   parseFsync,
+  parseLogLevel,
   parsePort,
   resolveServerOptions,
   startServer,
@@ -58,6 +59,8 @@ export function buildProgram(overrides: Partial<ProgramDeps> = {}): Command {
     .description("Serve the REST API (docs at /docs); HOST, PORT, LOG_LEVEL, DATA_DIR and FSYNC are read from the environment")
     .option("--host <host>", "address to listen on (default: HOST or 127.0.0.1)")
     .option("--port <port>", "port to listen on, 0 for any free one (default: PORT or 8000)", option(parsePort))
+    .option("--log-level <level>", "fatal, error, warn, info (a line per request), debug, trace or silent (default: LOG_LEVEL or info)",
+      option((text) => parseLogLevel(text, "--log-level")))
     .option("--data-dir <dir>", "keep the bank on disk in this directory (default: DATA_DIR, or in memory)")
     .option("--fsync <policy>", 'with --data-dir: "always" (default) or an interval such as "100ms" (default: FSYNC)', option(parseFsync))
     .action(async (flags: ServerOverrides, command: Command) => {

@@ -4,6 +4,7 @@
 import type { Bank, OperationOptions } from "./bank.js";
 import { BankError, InvalidArgumentError } from "./errors.js";
 import { historyOf, historyPage, type HistoryPage, type HistoryPageOptions } from "./history.js";
+import { INSPECT, inspectAs, type Inspect, type InspectOptions } from "./inspect.js";
 import { EntryKind, NONE } from "./journal.js";
 import type { Ledger } from "./ledger.js";
 import type { AmountInput } from "./money.js";
@@ -92,5 +93,10 @@ export class Account {
 
   toJSON(): { name: string; balance: number } {
     return { name: this.name, balance: this.balance };
+  }
+
+  /** @internal How console.log and the REPL show it: `Account { name: 'Alice', balance: 400 }`. */
+  [INSPECT](depth: number, options: InspectOptions, inspect: Inspect): string {
+    return inspectAs("Account", this.toJSON(), depth, options, inspect);
   }
 }

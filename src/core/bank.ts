@@ -17,6 +17,7 @@ import { SystemClock } from "./clock.js";
 import { BankError, DuplicateAccountError, IdempotencyKeyReusedError, InvalidArgumentError } from "./errors.js";
 import { EventHub, type EventStream } from "./events.js";
 import { IdempotencyStore, fingerprintOf, idempotencyScope, validateIdempotencyKey } from "./idempotency.js";
+import { INSPECT, inspectAs, type Inspect, type InspectOptions } from "./inspect.js";
 import { EntryKind } from "./journal.js";
 import { Ledger } from "./ledger.js";
 import { parseInitialBalance, tryParseAmount, tryParseInitialBalance, type AmountInput } from "./money.js";
@@ -150,6 +151,12 @@ export class Bank {
   /** All the money in the bank, the sum of every balance, in minor units (transfers never change it). */
   get totalBalanceMinor(): number {
     return this.ledger.totalMinor;
+  }
+
+  /** @internal How console.log and the REPL show it: `Bank { accounts: 2, transactions: 5 }`. */
+  [INSPECT](depth: number, options: InspectOptions, inspect: Inspect): string {
+    const summary = { accounts: this.accountCount, transactions: this.transactionCount };
+    return inspectAs("Bank", summary, depth, options, inspect);
   }
 
   /**

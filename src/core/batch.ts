@@ -135,8 +135,11 @@ function isCheckCode(code: TransferCode): boolean {
 
 /** Checks a batch's size. @throws InvalidArgumentError */
 export function checkBatchSize(transfers: readonly TransferInstruction[]): void {
-  if (!Array.isArray(transfers) || transfers.length === 0 || transfers.length > BATCH_SIZE_MAX) {
-    throw new InvalidArgumentError(`A batch must hold 1 to ${BATCH_SIZE_MAX} transfers`);
+  if (!Array.isArray(transfers)) {
+    throw new InvalidArgumentError(`A batch must be an array of 1 to ${BATCH_SIZE_MAX} transfers`);
+  }
+  if (transfers.length === 0 || transfers.length > BATCH_SIZE_MAX) {
+    throw new InvalidArgumentError(`A batch must hold 1 to ${BATCH_SIZE_MAX} transfers, not ${transfers.length}`);
   }
 }
 

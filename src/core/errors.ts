@@ -112,7 +112,7 @@ export class DuplicateAccountError extends BankError {
   readonly code = "ACCOUNT_EXISTS";
   override readonly name = "DuplicateAccountError";
   constructor(readonly accountName: string) {
-    super("Account already exists");
+    super(`Account '${accountName}' already exists`);
   }
 }
 

@@ -45,8 +45,9 @@ export class EventHub implements LedgerListener {
     return subscription;
   }
 
+  /** Called once per subscription, when it closes. */
   private unsubscribe(subscription: EventSubscription): void {
-    if (!this.subscribers.delete(subscription)) return;
+    this.subscribers.delete(subscription);
     if (this.subscribers.size === 0) this.ledger.removeListener(this);
   }
 

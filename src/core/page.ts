@@ -12,7 +12,7 @@ export interface PageOptions {
 export function pageLimit(limit: number | undefined): number {
   if (limit === undefined) return PAGE_SIZE_DEFAULT;
   if (!Number.isSafeInteger(limit) || limit < 1 || limit > PAGE_SIZE_MAX) {
-    throw new InvalidArgumentError(`Page limit must be an integer from 1 to ${PAGE_SIZE_MAX}`);
+    throw new InvalidArgumentError(`Page limit must be an integer from 1 to ${PAGE_SIZE_MAX}, not ${typeof limit === "number" ? limit : `a ${typeof limit}`}`);
   }
   return limit;
 }

@@ -2,6 +2,7 @@
 // fields (major amounts, the timestamp, the seed's description) are computed when read, so that
 // recording a transaction costs no string or Date.
 
+import { INSPECT, inspectAs, type Inspect, type InspectOptions } from "./inspect.js";
 import { formatMinor, toMajor } from "./units.js";
 
 /** What happened to the account. A transfer is `transfer_out` for the sender, `transfer_in` for the recipient. */
@@ -89,5 +90,13 @@ export class Transaction {
       timestamp: this.timestamp.toISOString(),
       description: this.description,
     };
+  }
+
+  /**
+   * @internal How console.log and the REPL show it: its fields as `toJSON()` gives them, the
+   * timestamp in ISO-8601.
+   */
+  [INSPECT](depth: number, options: InspectOptions, inspect: Inspect): string {
+    return inspectAs("Transaction", this.toJSON(), depth, options, inspect);
   }
 }

@@ -15,10 +15,11 @@ import { storeOf } from "../core/internal.js";
 import { durableResponses } from "./durability.js";
 import { handleFrameworkError, registerErrorHandlers } from "./errors.js";
 import { answerClientError } from "./client-errors.js";
-import { registerDashboard, registerDashboardRoot } from "./dashboard.js";
+import { registerDashboard } from "./dashboard.js";
 import { BODY_LIMIT_BYTES, HEADERS_BYTES_MAX, PATH_PARAM_LENGTH_MAX } from "./limits.js";
 import { registerOpenApi } from "./openapi.js";
 import { checkRequest } from "./request-checks.js";
+import { RouteTable } from "./route-table.js";
 import { idempotentPosts, type IdempotencyOptions } from "./idempotency.js";
 import { jsonBodyParser } from "./json-body.js";
 import { registerAccountRoutes } from "./routes/accounts.js";
@@ -27,6 +28,8 @@ import { registerCashRoutes } from "./routes/cash.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerHistoryRoutes } from "./routes/history.js";
+import { registerProblemRoutes } from "./routes/problems.js";
+import { registerRootRoutes } from "./routes/root.js";
 import { registerTransferRoutes } from "./routes/transfers.js";
 import { createValidatorCompiler, formatValidationErrors } from "./validation.js";
 
@@ -91,7 +94,10 @@ export function buildApp(options: AppOptions = {}): BankApp {
   // JSON bodies are read strictly: well-formed UTF-8, bounded nesting, no key named twice.
   app.removeContentTypeParser("application/json");
   app.addContentTypeParser("application/json", { parseAs: "buffer" }, jsonBodyParser);
-  registerErrorHandlers(app);
+  // Every route's path and methods, so that a known path called with another method is a 405.
+  const routes = new RouteTable();
+  app.addHook("onRoute", routes.record);
+  registerErrorHandlers(app, routes);
   app.addHook("onRoute", idempotentPosts(options.idempotency, storeOf(bank)));
   // Last of the onRoute hooks: it appends its onSend after the idempotency hooks' (see durability.ts).
   const durable = durableResponses(bank);
@@ -99,6 +105,8 @@ export function buildApp(options: AppOptions = {}): BankApp {
   registerOpenApi(app);
   // Routes go in a plugin so that they are added after the OpenAPI generator has loaded.
   app.register((routes: BankApp, _options, done) => {
+    registerRootRoutes(routes);
+    registerProblemRoutes(routes);
     registerHealthRoutes(routes);
     registerAccountRoutes(routes, bank);
     registerCashRoutes(routes, bank);
@@ -107,7 +115,6 @@ export function buildApp(options: AppOptions = {}): BankApp {
     registerHistoryRoutes(routes, bank);
     registerEventRoutes(routes, bank, options.eventsHeartbeatMs);
     registerDashboard(routes);
-    registerDashboardRoot(routes);
     done();
   });
   return app;

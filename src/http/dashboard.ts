@@ -1,12 +1,14 @@
-// The dashboard (src/web, built into dist/web): its assets under /app/, and its page, which `GET /`
-// answers to browsers. The page loads only its own files and talks only to this server, as its
-// Content-Security-Policy says; it works offline and needs nothing from any other host.
+// The dashboard (src/web, built into dist/web): its assets under /app/, and its page, which the root
+// route (routes/root.ts) answers to browsers. The page loads only its own files and talks only to
+// this server, as its Content-Security-Policy says; it works offline and needs nothing from any
+// other host.
 
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance, FastifyReply } from "fastify";
+import { HTML_CONTENT_TYPE } from "./html.js";
 
 /** Where the dashboard's assets are served. */
 export const DASHBOARD_PREFIX = "/app/";
@@ -23,9 +25,6 @@ export const DASHBOARD_CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join("; ");
-
-/** The seed's answer at `/` to programs. */
-export const WELCOME = { message: "Welcome to the Simple Banking API" } as const;
 
 /**
  * The built dashboard: dist/web beside dist/http when the compiled server runs, and the same
@@ -57,14 +56,17 @@ export function dashboardIndexHtml(root = dashboardRoot()): string {
   return page;
 }
 
-/** Answers `reply` with the dashboard's page and its security headers. */
-export function sendDashboardPage(reply: FastifyReply, root = dashboardRoot()): FastifyReply {
-  return reply
-    .type("text/html; charset=utf-8")
+/**
+ * The dashboard's page, as a handler returns it, with its headers set on `reply`: its type, its
+ * security policy, and no caching without revalidation.
+ */
+export function dashboardPage(reply: FastifyReply, root = dashboardRoot()): string {
+  reply
+    .type(HTML_CONTENT_TYPE)
     .header("content-security-policy", DASHBOARD_CONTENT_SECURITY_POLICY)
     .header("x-content-type-options", "nosniff")
-    .header("cache-control", "no-cache")
-    .send(dashboardIndexHtml(root));
+    .header("cache-control", "no-cache");
+  return dashboardIndexHtml(root);
 }
 
 /** Registers the dashboard's assets under DASHBOARD_PREFIX (hidden from the OpenAPI document). */
@@ -92,44 +94,4 @@ export function registerDashboard(app: FastifyInstance, root = dashboardRoot()):
 /** Whether a path has a `..` segment, percent-encoded or not. */
 function climbs(path: string): boolean {
   return /(^|\/|%2f)(\.|%2e){2}(\/|%2f|$)/i.test(path);
-}
-
-/**
- * Whether an Accept header ranks text/html above application/json, as a browser's does. Without
- * Accept, with `*\/*` or on a tie, JSON wins: programs get JSON.
- */
-export function prefersHtml(accept: string | undefined): boolean {
-  if (accept === undefined) return false;
-  return quality(accept, "text/html") > quality(accept, "application/json");
-}
-
-/** The quality Accept gives `media`: that of its most specific matching range. */
-function quality(accept: string, media: string): number {
-  const [type] = media.split("/");
-  let specificity = -1;
-  let best = 0;
-  for (const range of accept.split(",")) {
-    const [name = "", ...parameters] = range.split(";").map((part) => part.trim().toLowerCase());
-    const rank = name === media ? 2 : name === `${type}/*` ? 1 : name === "*/*" ? 0 : -1;
-    if (rank < 0 || rank < specificity) continue;
-    const q = parameters.find((parameter) => parameter.startsWith("q="));
-    const value = q === undefined ? 1 : Number(q.slice(2));
-    const weight = Number.isFinite(value) ? value : 0;
-    best = rank > specificity ? weight : Math.max(best, weight);
-    specificity = rank;
-  }
-  return best;
-}
-
-/**
- * `GET /`: the dashboard for browsers, the seed's welcome for programs. The root route of its own
- * (src/http/routes/root.ts) takes this place where it exists, answering browsers with
- * `sendDashboardPage`.
- */
-export function registerDashboardRoot(app: FastifyInstance, root = dashboardRoot()): void {
-  app.get("/", { schema: { hide: true } }, (request, reply) => {
-    reply.header("vary", "accept");
-    if (prefersHtml(request.headers.accept)) return sendDashboardPage(reply, root);
-    return WELCOME;
-  });
 }

@@ -4,55 +4,165 @@
 
 import { STATUS_CODES } from "node:http";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { BankError, BatchRefusedError, type BankErrorCode } from "../core/index.js";
-import { HEADERS_BYTES_MAX, PATH_PARAM_LENGTH_MAX } from "./limits.js";
+import {
+  AMOUNT_MINOR_MAX,
+  BankError,
+  BatchRefusedError,
+  formatMinor,
+  NAME_LENGTH_MAX,
+  type BankErrorCode,
+} from "../core/index.js";
+import {
+  BATCH_BODY_LIMIT_BYTES,
+  BODY_LIMIT_BYTES,
+  HEADER_COUNT_MAX,
+  HEADERS_BYTES_MAX,
+  JSON_DEPTH_MAX,
+  PATH_PARAM_LENGTH_MAX,
+} from "./limits.js";
 import { PROBLEM_CONTENT_TYPE, type Problem } from "./schemas/common.js";
+import type { RouteTable } from "./route-table.js";
 
-interface ProblemType {
+/** One problem type: what `type`, `title` and `status` a problem of its code carries. */
+export interface ProblemType {
   readonly status: number;
-  /** The last segment of the problem's `type` URI, `/problems/<slug>`. */
+  /** The last segment of the problem's `type` URI, `/problems/<slug>`, where it is described. */
   readonly slug: string;
   readonly title: string;
+  /** One sentence for a person: what it means and what to do. Served at the type's URI. */
+  readonly description: string;
 }
+
+const AMOUNT_MAX = formatMinor(AMOUNT_MINOR_MAX);
 
 /** How each refusal of the core is answered. A Record, so a new core code cannot be forgotten. */
 export const BANK_PROBLEMS: Readonly<Record<BankErrorCode, ProblemType>> = {
-  INSUFFICIENT_FUNDS: { status: 400, slug: "insufficient-funds", title: "Insufficient funds" },
-  ACCOUNT_NOT_FOUND: { status: 404, slug: "account-not-found", title: "Account not found" },
-  NEGATIVE_AMOUNT: { status: 400, slug: "negative-amount", title: "Amount not positive" },
-  INVALID_AMOUNT: { status: 400, slug: "invalid-amount", title: "Invalid amount" },
-  NEGATIVE_INITIAL_BALANCE: { status: 400, slug: "negative-initial-balance", title: "Negative initial balance" },
-  BALANCE_LIMIT_EXCEEDED: { status: 400, slug: "balance-limit-exceeded", title: "Balance limit exceeded" },
-  ACCOUNT_EXISTS: { status: 409, slug: "account-exists", title: "Account exists" },
-  SAME_ACCOUNT: { status: 400, slug: "same-account", title: "Same account" },
-  INVALID_NAME: { status: 400, slug: "invalid-name", title: "Invalid account name" },
-  INVALID_ARGUMENT: { status: 400, slug: "invalid-argument", title: "Invalid argument" },
-  IDEMPOTENCY_KEY_REUSED: { status: 422, slug: "idempotency-key-reused", title: "Idempotency key reused" },
-  BATCH_REFUSED: { status: 400, slug: "batch-refused", title: "Batch refused" },
+  INSUFFICIENT_FUNDS: {
+    status: 400, slug: "insufficient-funds", title: "Insufficient funds",
+    description: "The account holds less than the withdrawal or transfer asks for; nothing moved, so ask for less or deposit first.",
+  },
+  ACCOUNT_NOT_FOUND: {
+    status: 404, slug: "account-not-found", title: "Account not found",
+    description: "No account has the name given in the path, or as a transfer's sender or recipient; " +
+      "check the spelling (names are case-sensitive) or open the account first.",
+  },
+  NEGATIVE_AMOUNT: {
+    status: 400, slug: "negative-amount", title: "Amount not positive",
+    description: "A deposit, withdrawal or transfer must move more than zero; send a positive amount.",
+  },
+  INVALID_AMOUNT: {
+    status: 400, slug: "invalid-amount", title: "Invalid amount",
+    description: "The amount is not exact money; send a finite number or a decimal string with at most 2 decimals, " +
+      `up to ${AMOUNT_MAX}.`,
+  },
+  NEGATIVE_INITIAL_BALANCE: {
+    status: 400, slug: "negative-initial-balance", title: "Negative initial balance",
+    description: "An account cannot open below zero; send an initial_balance of 0 or more.",
+  },
+  BALANCE_LIMIT_EXCEEDED: {
+    status: 400, slug: "balance-limit-exceeded", title: "Balance limit exceeded",
+    description: `The credit would take the account's balance past ${AMOUNT_MAX}, the most the bank holds in one account; send less.`,
+  },
+  ACCOUNT_EXISTS: {
+    status: 409, slug: "account-exists", title: "Account exists",
+    description: "An account with this name exists already and names are unique; choose another name, or use that account.",
+  },
+  SAME_ACCOUNT: {
+    status: 400, slug: "same-account", title: "Same account",
+    description: "A transfer must name two different accounts; change its sender or its recipient.",
+  },
+  INVALID_NAME: {
+    status: 400, slug: "invalid-name", title: "Invalid account name",
+    description: "An account name must be well-formed Unicode without control characters such as tabs or newlines; remove them.",
+  },
+  INVALID_ARGUMENT: {
+    status: 400, slug: "invalid-argument", title: "Invalid argument",
+    description: "An argument is outside its domain, such as a history cursor of another account or a malformed Idempotency-Key; " +
+      "the detail says which, so correct it.",
+  },
+  IDEMPOTENCY_KEY_REUSED: {
+    status: 422, slug: "idempotency-key-reused", title: "Idempotency key reused",
+    description: "This Idempotency-Key was used before with another route or body; send a new request with a new key, " +
+      "and reuse a key only to retry the same request.",
+  },
+  BATCH_REFUSED: {
+    status: 400, slug: "batch-refused", title: "Batch refused",
+    description: "A transfer of an atomic batch was refused, so none was applied; index and refusal say which and why, " +
+      "so correct that transfer and send the batch again.",
+  },
 };
 
 /** Problems the HTTP layer itself raises, before or around the core. */
 export const HTTP_PROBLEMS = {
-  INVALID_REQUEST: { status: 400, slug: "invalid-request", title: "Invalid request" },
-  MALFORMED_JSON: { status: 400, slug: "malformed-json", title: "Malformed JSON" },
-  INVALID_UTF8: { status: 400, slug: "invalid-utf8", title: "Body not UTF-8" },
-  JSON_TOO_DEEP: { status: 400, slug: "json-too-deep", title: "JSON nested too deep" },
-  DUPLICATE_KEY: { status: 400, slug: "duplicate-key", title: "Duplicate key" },
-  // The title is the status's own, as for the framework's other 4xx answered as BAD_REQUEST.
-  BAD_REQUEST: { status: 400, slug: "bad-request", title: "Bad Request" },
-  ROUTE_NOT_FOUND: { status: 404, slug: "route-not-found", title: "Route not found" },
-  REQUEST_TIMEOUT: { status: 408, slug: "request-timeout", title: "Request timeout" },
-  BODY_TOO_LARGE: { status: 413, slug: "body-too-large", title: "Body too large" },
-  URI_TOO_LONG: { status: 414, slug: "uri-too-long", title: "URI too long" },
-  UNSUPPORTED_MEDIA_TYPE: { status: 415, slug: "unsupported-media-type", title: "Unsupported media type" },
-  TOO_MANY_HEADERS: { status: 431, slug: "too-many-headers", title: "Too many headers" },
-  HEADERS_TOO_LARGE: { status: 431, slug: "headers-too-large", title: "Headers too large" },
-  IDEMPOTENCY_KEY_IN_PROGRESS: {
-    status: 409,
-    slug: "idempotency-key-in-progress",
-    title: "Idempotency key in progress",
+  INVALID_REQUEST: {
+    status: 400, slug: "invalid-request", title: "Invalid request",
+    description: "The body, path or query does not match the route's schema (a missing, mistyped or unknown field, " +
+      "a value out of range); the detail names the field, and /openapi.json has every schema.",
   },
-  INTERNAL_ERROR: { status: 500, slug: "internal-error", title: "Internal server error" },
+  MALFORMED_JSON: {
+    status: 400, slug: "malformed-json", title: "Malformed JSON",
+    description: "The body is empty, is not JSON, or has a key that is refused (__proto__); send one well-formed JSON document.",
+  },
+  INVALID_UTF8: {
+    status: 400, slug: "invalid-utf8", title: "Body not UTF-8",
+    description: "The body's bytes are not well-formed UTF-8; encode the text as UTF-8.",
+  },
+  JSON_TOO_DEEP: {
+    status: 400, slug: "json-too-deep", title: "JSON nested too deep",
+    description: `The body nests arrays and objects more than ${JSON_DEPTH_MAX} deep, far more than any request here needs; flatten it.`,
+  },
+  DUPLICATE_KEY: {
+    status: 400, slug: "duplicate-key", title: "Duplicate key",
+    description: "An object of the body names a key twice, which JSON readers resolve differently; send each key once.",
+  },
+  // The title is the status's own, as for the framework's other 4xx answered as BAD_REQUEST.
+  BAD_REQUEST: {
+    status: 400, slug: "bad-request", title: "Bad Request",
+    description: "The request cannot be read: a path or query that is not percent-encoded UTF-8, no Host header, " +
+      "or bytes that are not valid HTTP/1.1; correct the client's request.",
+  },
+  ROUTE_NOT_FOUND: {
+    status: 404, slug: "route-not-found", title: "Route not found",
+    description: "Nothing is at this path (no route, or no problem type of this name); /docs lists every route.",
+  },
+  METHOD_NOT_ALLOWED: {
+    status: 405, slug: "method-not-allowed", title: "Method not allowed",
+    description: "The path exists but has no route for this method; the Allow header lists the methods it has.",
+  },
+  REQUEST_TIMEOUT: {
+    status: 408, slug: "request-timeout", title: "Request timeout",
+    description: "The request line and headers did not all arrive within 60 seconds; send the request again, whole.",
+  },
+  BODY_TOO_LARGE: {
+    status: 413, slug: "body-too-large", title: "Body too large",
+    description: `The body is over the route's limit (${BODY_LIMIT_BYTES / 1024} KiB, ` +
+      `${BATCH_BODY_LIMIT_BYTES / 1024 / 1024} MiB for POST /transfers/batch); send less, or split a batch.`,
+  },
+  URI_TOO_LONG: {
+    status: 414, slug: "uri-too-long", title: "URI too long",
+    description: `A path parameter is over ${PATH_PARAM_LENGTH_MAX} characters, longer than any name of at most ` +
+      `${NAME_LENGTH_MAX} characters can be, percent-encoded; use a valid name.`,
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415, slug: "unsupported-media-type", title: "Unsupported media type",
+    description: "The body is not sent as JSON; set Content-Type: application/json and send a JSON document.",
+  },
+  TOO_MANY_HEADERS: {
+    status: 431, slug: "too-many-headers", title: "Too many headers",
+    description: `The request has more than ${HEADER_COUNT_MAX} header fields; send fewer.`,
+  },
+  HEADERS_TOO_LARGE: {
+    status: 431, slug: "headers-too-large", title: "Headers too large",
+    description: `The request line and headers are over ${HEADERS_BYTES_MAX / 1024} KiB together; send shorter ones.`,
+  },
+  IDEMPOTENCY_KEY_IN_PROGRESS: {
+    status: 409, slug: "idempotency-key-in-progress", title: "Idempotency key in progress",
+    description: "The first request with this Idempotency-Key has not been answered yet; retry once it has.",
+  },
+  INTERNAL_ERROR: {
+    status: 500, slug: "internal-error", title: "Internal server error",
+    description: "The server failed because of a bug; the cause is in the server's log, and the response says nothing more.",
+  },
 } as const satisfies Record<string, ProblemType>;
 
 export type HttpProblemCode = keyof typeof HTTP_PROBLEMS;
@@ -119,7 +229,7 @@ export function httpProblem(code: HttpProblemCode, detail: string): Problem {
   return problem(code, HTTP_PROBLEMS[code], detail);
 }
 
-function problem(code: string, type: ProblemType, detail: string): Problem {
+function problem(code: string, type: Omit<ProblemType, "description">, detail: string): Problem {
   return { type: `/problems/${type.slug}`, title: type.title, status: type.status, detail, code };
 }
 
@@ -168,15 +278,24 @@ export function handleFrameworkError(error: FastifyError, _request: FastifyReque
   sendProblem(reply, problemFor(error));
 }
 
-/** Installs the error handler and the not-found handler on `app`. */
-export function registerErrorHandlers(app: FastifyInstance): void {
+/**
+ * Installs the error handler and the not-found handler on `app`. A request no route answers is a
+ * 405 with `Allow` when `routes` has its path with other methods (OPTIONS aside, left to a route of
+ * its own if one is ever added, as CORS would), else a 404.
+ */
+export function registerErrorHandlers(app: FastifyInstance, routes: RouteTable): void {
   app.setErrorHandler((error, request, reply) => {
     const body = problemFor(error);
     if (body.status >= 500) request.log.error({ err: error }, "request failed");
     return sendProblem(reply, body);
   });
   app.setNotFoundHandler((request, reply) => {
-    const detail = `Route ${request.method} ${request.url} not found`;
-    return sendProblem(reply, problem("ROUTE_NOT_FOUND", HTTP_PROBLEMS.ROUTE_NOT_FOUND, detail));
+    const path = request.url.split("?", 1)[0] as string;
+    const allowed = request.method === "OPTIONS" ? [] : routes.methodsOf(path);
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      const detail = `Method ${request.method} is not allowed on ${path}; it allows ${allowed.join(", ")}`;
+      return sendProblem(reply.header("allow", allowed.join(", ")), httpProblem("METHOD_NOT_ALLOWED", detail));
+    }
+    return sendProblem(reply, httpProblem("ROUTE_NOT_FOUND", `Route ${request.method} ${request.url} not found`));
   });
 }

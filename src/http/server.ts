@@ -1,10 +1,11 @@
 // Runs the app on a socket: reads HOST, PORT, LOG_LEVEL, DATA_DIR and FSYNC, opens the bank (on
-// disk when a data directory is given), listens, logs where the API and its docs are, and closes
+// disk when a data directory is given), listens, prints where the API and its docs are, and closes
 // gracefully on SIGINT/SIGTERM (requests in flight finish first, then the bank is closed).
 
 import type { Bank } from "../core/index.js";
 import { openBank, type FsyncPolicy, type StoreFailedError } from "../store/index.js";
 import { buildApp, type BankApp } from "./app.js";
+import { logFormatFor, loggerOptions, type LogFormat, type Output } from "./log-lines.js";
 import { DOCS_PATH } from "./openapi.js";
 
 /** Where and how loudly to serve, and where the bank is kept. */
@@ -13,6 +14,10 @@ export interface ServerOptions {
   port: number;
   /** A pino level: "info" logs a line per request; "warn" and above do not. */
   logLevel: string;
+  /** JSON lines, or readable lines; by default readable when `output` is a terminal. */
+  logFormat?: LogFormat;
+  /** Where logs and the listening address go: stdout unless a test says otherwise. */
+  output?: Output;
   bank?: Bank;
   /** Durable mode: the bank is kept in this directory (see docs/DURABILITY.md). Without it, in memory. */
   dataDir?: string;
@@ -30,6 +35,9 @@ export const DEFAULT_LOG_LEVEL = "info";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"];
 
+// The levels that log no info, and so not the address, yet are not silent.
+const QUIETER_THAN_INFO = ["fatal", "error", "warn"];
+
 /** Parses a TCP port (0 asks the system for a free one); throws a clear error otherwise. */
 export function parsePort(text: string): number {
   const port = Number(text);
@@ -39,10 +47,10 @@ export function parsePort(text: string): number {
   return port;
 }
 
-/** Checks a log level name; throws a clear error naming the valid ones otherwise. */
-export function parseLogLevel(text: string): string {
+/** Checks a log level name; throws a clear error naming the valid ones (and `source`) otherwise. */
+export function parseLogLevel(text: string, source = "LOG_LEVEL"): string {
   if (!LOG_LEVELS.includes(text)) {
-    throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, not '${text}'`);
+    throw new Error(`${source} must be one of ${LOG_LEVELS.join(", ")}, not '${text}'`);
   }
   return text;
 }
@@ -64,6 +72,7 @@ export function parseFsync(text: string): FsyncPolicy {
 export interface ServerOverrides {
   host?: string;
   port?: number;
+  logLevel?: string;
   dataDir?: string;
   fsync?: FsyncPolicy;
 }
@@ -78,14 +87,16 @@ export function resolveServerOptions(env: NodeJS.ProcessEnv, overrides: ServerOv
   return {
     host: overrides.host ?? (env.HOST || DEFAULT_HOST),
     port: overrides.port ?? (env.PORT ? parsePort(env.PORT) : DEFAULT_PORT),
-    logLevel: parseLogLevel(env.LOG_LEVEL || DEFAULT_LOG_LEVEL),
+    logLevel: overrides.logLevel ?? parseLogLevel(env.LOG_LEVEL || DEFAULT_LOG_LEVEL),
     ...(dataDir !== undefined && { dataDir }),
     ...(fsync !== undefined && { fsync }),
   };
 }
 
 /**
- * Builds the app and listens. Resolves with the app and its base URL once it accepts requests.
+ * Builds the app and listens. Resolves with the app and its base URL once it accepts requests,
+ * having said where on `output` at every log level but "silent": as the logger's first line where
+ * info is logged, and printed straight where it is not, so that `--log-level error` says it too.
  *
  * @example
  * const { app, url } = await startServer({ host: "127.0.0.1", port: 0, logLevel: "warn" });
@@ -98,14 +109,18 @@ export async function startServer(options: ServerOptions): Promise<{ app: BankAp
     onNotice: (notice) => notices.push(notice),
     onFailure: options.onStoreFailure ?? exitOnStoreFailure,
   }));
-  const app = buildApp({ logger: { level: options.logLevel }, ...(bank !== undefined && { bank }) });
+  const output = options.output ?? process.stdout;
+  const logger = loggerOptions(options.logLevel, options.logFormat ?? logFormatFor(output), output);
+  const app = buildApp({ logger, ...(bank !== undefined && { bank }) });
   for (const notice of notices) app.log.warn(notice);
   // The bank closes after the server: requests in flight finish, then the journal gets its snapshot.
   if (options.bank === undefined && bank !== undefined) app.addHook("onClose", () => bank.close());
   try {
-    const url = await app.listen({ host: options.host, port: options.port });
     const kept = options.dataDir === undefined ? "in memory" : `in ${options.dataDir}`;
-    app.log.info(`Bank API at ${url}, docs at ${url}${DOCS_PATH}; the bank is kept ${kept}`);
+    const where = (url: string) => `Bank API at ${url}, docs at ${url}${DOCS_PATH}; the bank is kept ${kept}`;
+    // Fastify logs each address it listens on at info, in these words.
+    const url = await app.listen({ host: options.host, port: options.port, listenTextResolver: where });
+    if (QUIETER_THAN_INFO.includes(options.logLevel)) output.write(`${where(url)}\n`);
     return { app, url };
   } catch (error) {
     await app.close();
@@ -113,6 +128,7 @@ export async function startServer(options: ServerOptions): Promise<{ app: BankAp
   }
 }
 
+/** The default answer to a store failure: say why, and stop, so nothing is acknowledged after it. */
 function exitOnStoreFailure(error: StoreFailedError): never {
   process.stderr.write(`fatal: ${error.message}\n`);
   process.exit(1);

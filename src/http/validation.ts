@@ -4,6 +4,7 @@
 import { Ajv, type Options, type ValidateFunction } from "ajv";
 import ajvFormats from "ajv-formats";
 import type { FastifySchemaCompiler, FastifySchemaValidationError, FastifyServerOptions } from "fastify";
+import { DOCUMENTED_ONLY } from "./schemas/documented.js";
 
 // Fastify's defaults minus the two that would change a request behind the client's back:
 // `coerceTypes` (true would become 1) and `removeAdditional` (unknown fields would vanish).
@@ -30,6 +31,8 @@ type RequestPart = Parameters<NonNullable<FastifyServerOptions["schemaErrorForma
 
 function createAjv(options: Options): Ajv {
   const ajv = new Ajv(options);
+  // Bounds for the OpenAPI document only: the core checks them, with refusals of its own.
+  ajv.addKeyword({ keyword: DOCUMENTED_ONLY, schemaType: "object" });
   // ajv-formats is CommonJS: its ESM default import is the module, which carries `default` too.
   ajvFormats.default(ajv);
   return ajv;

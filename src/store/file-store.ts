@@ -100,7 +100,12 @@ export class FileStore implements Store {
       this.journalBytesSinceSnapshot = recovery.journalBytesSinceSnapshot;
       this.snapshotBytes = recovery.snapshotBytes;
       const last = this.segments[this.segments.length - 1];
-      if (last !== undefined) this.segment = this.files.openAppend(path.join(this.directory, last.name));
+      // A last segment that ends before the recovered state (a snapshot covers it) takes no more
+      // records: they would not follow its own. A new segment is begun instead.
+      if (last !== undefined && recovery.appendable) this.segment = this.files.openAppend(path.join(this.directory, last.name));
+      // The segment appended to may have been made by a process that never synced the directory
+      // (it wrote nothing), and recovery may have removed files: the first fsync syncs it too.
+      this.directoryDirty = true;
       if ((this.segment === null || this.segment.size >= this.segmentBytesMax) && !this.roll()) throw this.failure;
     } catch (error) {
       await this.release();
@@ -344,13 +349,9 @@ export class FileStore implements Store {
     await this.files.syncDirectory(this.directory);
   }
 
-  private dormantScopes(): DurableScope[] {
-    return [...this.dormant].map(([name, entries]) => ({
-      name,
-      entries: () => entries,
-      restore: () => undefined,
-      attach: () => undefined,
-    }));
+  /** The entries of scopes not added yet, as a snapshot takes them: by name, as they were restored. */
+  private dormantScopes(): Pick<DurableScope, "name" | "entries">[] {
+    return [...this.dormant].map(([name, entries]) => ({ name, entries: () => entries }));
   }
 
   private async release(): Promise<void> {

@@ -22,6 +22,6 @@ export type OpenBankOptions = BankOptions & FileStoreOptions;
  * await bank.sync(); // Alice survives a crash from here on
  * await bank.close();
  */
-export function openBank(options: OpenBankOptions): Promise<Bank> {
+export async function openBank(options: OpenBankOptions): Promise<Bank> {
   return Bank.open({ ...options, store: new FileStore(options) });
 }

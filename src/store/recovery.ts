@@ -18,8 +18,13 @@ export interface Recovery {
   readonly nextSequence: number;
   /** The snapshot the state was loaded from, or null. */
   readonly snapshot: Named | null;
-  /** The segments still in the directory, oldest first (the last one is appended to). */
+  /** The segments still in the directory, oldest first (the last one is appended to, if `appendable`). */
   readonly segments: readonly Named[];
+  /**
+   * Whether the last segment ends with the last record recovered, so that new records may follow
+   * it there. It ends before when a snapshot landed and the tail of the segment it covers did not.
+   */
+  readonly appendable: boolean;
   /** Bytes of journal written since the snapshot: when the next one is due. */
   readonly journalBytesSinceSnapshot: number;
   readonly snapshotBytes: number;
@@ -47,8 +52,17 @@ export async function recover(files: StoreFiles, directory: string, ledger: Ledg
     snapshotBytes = bytes.length;
   }
   let journalBytes = 0;
+  let lastEnd = 0;
   const kept: Named[] = [];
   for (const [index, segment] of segments.entries()) {
+    // A segment whose records all come before the state recovered so far (the next one begins at
+    // or before the record after it) holds nothing to replay: a snapshot covers it. It is not read,
+    // for a power cut may have undone its removal and left its tail torn; the next snapshot removes it.
+    const following = segments[index + 1];
+    if (following !== undefined && following.sequence <= sequence + 1) {
+      kept.push(segment);
+      continue;
+    }
     const file = path.join(directory, segment.name);
     const last = index === segments.length - 1;
     const replayed = await replaySegment(files, file, segment, last, sequence, ledger, restore);
@@ -57,12 +71,16 @@ export async function recover(files: StoreFiles, directory: string, ledger: Ledg
     if (replayed.removed) continue;
     kept.push(segment);
     journalBytes += replayed.bytes;
+    lastEnd = replayed.endSequence;
   }
-  return { nextSequence: sequence + 1, snapshot, segments: kept, journalBytesSinceSnapshot: journalBytes, snapshotBytes, notices };
+  const appendable = kept.length > 0 && lastEnd === sequence;
+  return { nextSequence: sequence + 1, snapshot, segments: kept, appendable, journalBytesSinceSnapshot: journalBytes, snapshotBytes, notices };
 }
 
 interface Replayed {
   readonly lastSequence: number;
+  /** The sequence number of the segment's own last whole record (its first, less one, if none). */
+  readonly endSequence: number;
   /** Bytes of records after the snapshot's sequence number. */
   readonly bytes: number;
   readonly notice: string | null;
@@ -78,7 +96,7 @@ async function replaySegment(
   if (typeof first === "string") {
     if (last && bytes.length < SEGMENT_HEADER_BYTES) {
       await files.remove(file);
-      return { lastSequence: afterSequence, bytes: 0, notice: `removed ${segment.name}, a segment cut off while it was created`, removed: true };
+      return { lastSequence: afterSequence, endSequence: afterSequence, bytes: 0, notice: `removed ${segment.name}, a segment cut off while it was created`, removed: true };
     }
     throw new CorruptDataError(file, 0, first);
   }
@@ -111,14 +129,15 @@ async function replaySegment(
     committedEnd = offset;
     group = [];
   }
-  const lastSequence = Math.max(afterSequence, lastCommitted(first, expected, group.length));
-  if (committedEnd === bytes.length) return { lastSequence, bytes: counted, notice: null, removed: false };
+  const endSequence = lastCommitted(first, expected, group.length);
+  const lastSequence = Math.max(afterSequence, endSequence);
+  if (committedEnd === bytes.length) return { lastSequence, endSequence, bytes: counted, notice: null, removed: false };
   // Only the last segment gets here (elsewhere a failure above threw): a torn last group.
   if (!last) throw new CorruptDataError(file, committedEnd, "a group of records is not committed");
   await files.truncate(file, committedEnd);
   const notice = `cut ${bytes.length - committedEnd} bytes at offset ${committedEnd} of ${segment.name}: ` +
     "a last write that did not complete (nothing in it was acknowledged)";
-  return { lastSequence, bytes: counted, notice, removed: false };
+  return { lastSequence, endSequence, bytes: counted, notice, removed: false };
 }
 
 /** The sequence number of the last record of the last whole group. */

@@ -26,7 +26,7 @@ export interface SnapshotState {
 }
 
 /** Captures the state: to be called between two changes, when the ledger holds exactly `sequence`. */
-export function captureSnapshot(ledger: Ledger, scopes: readonly DurableScope[], sequence: number): SnapshotState {
+export function captureSnapshot(ledger: Ledger, scopes: readonly Pick<DurableScope, "name" | "entries">[], sequence: number): SnapshotState {
   const entryCount = ledger.entryCount;
   return {
     sequence,

@@ -16,8 +16,8 @@ beforeAll(() => {
 });
 
 /** Starts `bank serve` on a free port and resolves with its URL once it has logged it. */
-function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, [MAIN, "serve", "--port", "0"], {
+function serve(env: Record<string, string>, flags: string[] = []): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, [MAIN, "serve", "--port", "0", ...flags], {
     env: { ...process.env, HOST: "127.0.0.1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -55,6 +55,15 @@ describe("node dist/cli/main.js", () => {
     expect(await exited).toBe(0);
     expect(output()).toContain('"msg":"request completed"');
     expect(output()).toContain("Closing: finishing requests in flight");
+  });
+
+  it("with --log-level error, still prints where it listens, as a line of its own, and logs no request", async () => {
+    const { child, url, output } = await serve({ LOG_LEVEL: "info" }, ["--log-level", "error"]);
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+    const exited = exitCode(child);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(output()).toBe(`Bank API at ${url}, docs at ${url}/docs; the bank is kept in memory\n`);
   });
 
   it("when run alone, prints the help on stdout and exits 0", async () => {

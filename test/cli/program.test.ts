@@ -50,11 +50,59 @@ describe("bank serve", () => {
     await running;
   });
 
+  it("when --log-level is given, it wins over LOG_LEVEL, even one that is not a level", async () => {
+    const fakeStart = vi.fn(async () => ({ app: { close: async () => undefined, log: { info: () => undefined } } as unknown as BankApp, url: "" }));
+    const signals = new EventEmitter();
+    const { program } = programFor({ env: { LOG_LEVEL: "chatty" }, signals, startServer: fakeStart });
+    const running = program.parseAsync(["serve", "--log-level", "error"], { from: "user" });
+    await vi.waitFor(() => expect(fakeStart).toHaveBeenCalledWith({ host: "127.0.0.1", port: 8000, logLevel: "error" }));
+    signals.emit("SIGTERM");
+    await running;
+  });
+
+  it("when --log-level is not a level, fails with one line naming the flag and the valid ones", async () => {
+    const fakeStart = vi.fn();
+    const { program, errors } = programFor({ env: {}, startServer: fakeStart });
+    await expect(program.parseAsync(["serve", "--log-level", "loud"], { from: "user" })).rejects.toThrow();
+    expect(errors.join("")).toContain("--log-level must be one of fatal, error, warn, info, debug, trace, silent, not 'loud'");
+    expect(fakeStart).not.toHaveBeenCalled();
+  });
+
   it("when --port is not a port, fails with a clear message before starting anything", async () => {
     const fakeStart = vi.fn();
     const { program, errors } = programFor({ env: {}, startServer: fakeStart });
     await expect(program.parseAsync(["serve", "--port", "http"], { from: "user" })).rejects.toThrow();
     expect(errors.join("")).toContain("Port must be an integer from 0 to 65535, not 'http'");
+    expect(fakeStart).not.toHaveBeenCalled();
+  });
+
+  it("when --data-dir and --fsync are given, the server keeps the bank there with that policy", async () => {
+    const fakeStart = vi.fn(async () => ({ app: { close: async () => undefined, log: { info: () => undefined } } as unknown as BankApp, url: "" }));
+    const signals = new EventEmitter();
+    const { program } = programFor({ env: { DATA_DIR: "/elsewhere", FSYNC: "always" }, signals, startServer: fakeStart });
+    const running = program.parseAsync(["serve", "--data-dir", "./data", "--fsync", "100ms"], { from: "user" });
+    await vi.waitFor(() => expect(fakeStart).toHaveBeenCalledWith({
+      host: "127.0.0.1", port: 8000, logLevel: "info", dataDir: "./data", fsync: { intervalMs: 100 },
+    }));
+    signals.emit("SIGTERM");
+    await running;
+  });
+
+  it("when --fsync is not a policy, fails with one clear line before starting anything", async () => {
+    const fakeStart = vi.fn();
+    const { program, errors } = programFor({ env: {}, startServer: fakeStart });
+    await expect(program.parseAsync(["serve", "--fsync", "sometimes"], { from: "user" })).rejects.toThrow();
+    expect(errors.join("")).toBe(
+      `error: option '--fsync <policy>' argument 'sometimes' is invalid. FSYNC must be "always" or an interval such as "100ms", not 'sometimes'\n`,
+    );
+    expect(fakeStart).not.toHaveBeenCalled();
+  });
+
+  it("when FSYNC is not a policy, fails with one line", async () => {
+    const fakeStart = vi.fn();
+    const { program, errors } = programFor({ env: { FSYNC: "1s" }, startServer: fakeStart });
+    await expect(program.parseAsync(["serve"], { from: "user" })).rejects.toThrow();
+    expect(errors.join("")).toBe(`error: FSYNC must be "always" or an interval such as "100ms", not '1s'\n`);
     expect(fakeStart).not.toHaveBeenCalled();
   });
 

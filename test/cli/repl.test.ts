@@ -29,6 +29,13 @@ describe("bank repl", () => {
     expect(printed).toContain("400");
   });
 
+  it("shows an account, a transaction and the bank as a person needs them, not their internals", async () => {
+    const printed = await runRepl(['bank.createAccount("Alice", 100)', 'bank.deposit("Alice", 0.5).type', "bank"]);
+    expect(printed).toContain("Account { name: 'Alice', balance: 100 }");
+    expect(printed).toContain("Bank { accounts: 1, transactions: 2 }");
+    expect(printed).not.toMatch(/Float64Array|Journal|ledger/);
+  });
+
   it("has Bank, the error classes and the money helpers in scope", async () => {
     const printed = await runRepl([
       "typeof Bank + typeof InsufficientFundsError + typeof AccountNotFoundError + typeof NegativeAmountError",

@@ -111,9 +111,11 @@ describe("atomic batch", () => {
     const one = { sender: "a", recipient: "b", amount: 0.01 };
     expect(() => bank.transferBatch([])).toThrow(InvalidArgumentError);
     expect(() => bank.transferBatch(new Array(BATCH_SIZE_MAX + 1).fill(one))).toThrow(
-      `A batch must hold 1 to ${BATCH_SIZE_MAX} transfers`,
+      `A batch must hold 1 to ${BATCH_SIZE_MAX} transfers, not ${BATCH_SIZE_MAX + 1}`,
     );
-    expect(() => bank.transferBatch("nope" as unknown as TransferInstruction[])).toThrow(InvalidArgumentError);
+    expect(() => bank.transferBatch("nope" as unknown as TransferInstruction[])).toThrow(
+      `A batch must be an array of 1 to ${BATCH_SIZE_MAX} transfers`,
+    );
     expect(bank.transferBatch(new Array(BATCH_SIZE_MAX).fill(one)).applied).toBe(BATCH_SIZE_MAX);
     expect(bank.getAccount("b").balanceMinor).toBe(BATCH_SIZE_MAX);
   });

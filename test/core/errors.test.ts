@@ -78,7 +78,7 @@ const cases: Partial<Record<BankErrorCode, Case>> = {
     errorClass: DuplicateAccountError,
     when: "the name is taken",
     provoke: (bank) => bank.createAccount("Alice", 5),
-    message: "Account already exists",
+    message: "Account 'Alice' already exists",
     fields: { accountName: "Alice" },
   },
   SAME_ACCOUNT: {
@@ -97,7 +97,7 @@ const cases: Partial<Record<BankErrorCode, Case>> = {
     errorClass: InvalidArgumentError,
     when: "a page limit is out of range",
     provoke: (bank) => bank.getAccount("Alice").getTransactionPage({ limit: 0 }),
-    message: "Page limit must be an integer from 1 to 1000",
+    message: "Page limit must be an integer from 1 to 1000, not 0",
   },
   IDEMPOTENCY_KEY_REUSED: {
     errorClass: IdempotencyKeyReusedError,

@@ -69,12 +69,13 @@ describe("bank.events", () => {
     bobs.close();
   });
 
-  it("when started without after, gives only what comes next", async () => {
+  it("when started without after, gives only what comes next, openings included", async () => {
     const bank = bankWithHistory();
     const stream = bank.events();
-    const next = take(stream, 1);
+    const next = take(stream, 2);
     bank.deposit("alice", 2);
-    expect(await next).toEqual(["5 alice: Deposited: 2.00"]);
+    bank.createAccount("carol", 3);
+    expect(await next).toEqual(["5 alice: Deposited: 2.00", "6 carol: Account created with balance: 3.00"]);
     stream.close();
   });
 
@@ -93,6 +94,19 @@ describe("bank.events", () => {
     }
     expect(looped).toEqual([4]);
     expect(await loop.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("when several streams are open, each gets every event, and closing one leaves the others", async () => {
+    const bank = bankWithHistory();
+    const first = bank.events();
+    const second = bank.events();
+    const both = Promise.all([take(first, 1), take(second, 2)]);
+    bank.deposit("alice", 1);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    first.close();
+    bank.deposit("bob", 2);
+    expect(await both).toEqual([["5 alice: Deposited: 1.00"], ["5 alice: Deposited: 1.00", "6 bob: Deposited: 2.00"]]);
+    second.close();
   });
 
   it("when asked after an id past the last, or for an unknown account, refuses", () => {

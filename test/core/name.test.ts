@@ -300,7 +300,8 @@ describe("listAccountPage", () => {
     (limit) => {
       const error = thrownBy(() => bankWith(3).listAccountPage({ limit }));
       expect(error).toBeInstanceOf(InvalidArgumentError);
-      expect((error as Error).message).toBe(`Page limit must be an integer from 1 to ${PAGE_SIZE_MAX}`);
+      const given = typeof limit === "number" ? String(limit) : "a string";
+      expect((error as Error).message).toBe(`Page limit must be an integer from 1 to ${PAGE_SIZE_MAX}, not ${given}`);
     },
   );
 });

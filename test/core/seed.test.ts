@@ -120,7 +120,7 @@ describe("seed: bank", () => {
     const bank = new Bank();
     bank.createAccount("Leo", 150.0);
     const error = expectRefusedWithoutTrace(bank, () => bank.createAccount("Leo", 200.0), DuplicateAccountError);
-    expect(error.message).toBe("Account already exists");
+    expect(error.message).toBe("Account 'Leo' already exists");
     expect(bank.getAccount("Leo").balance).toBe(150);
   });
 

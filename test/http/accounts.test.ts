@@ -34,7 +34,7 @@ describe("POST /accounts", () => {
   it("when the name exists, refuses with 409 and keeps the first account", async () => {
     const { app, bank } = appWith({ alice: 5 });
     const response = await request(app, "POST", "/accounts", { name: "alice", initial_balance: 100 });
-    expect(expectProblem(response, 409, "ACCOUNT_EXISTS")).toBe("Account already exists");
+    expect(expectProblem(response, 409, "ACCOUNT_EXISTS")).toBe("Account 'alice' already exists");
     expect(bank.getAccount("alice").balance).toBe(5);
     expect(bank.accountCount).toBe(1);
   });

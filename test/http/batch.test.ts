@@ -342,7 +342,7 @@ describe("POST /transfers/batch in the OpenAPI document", () => {
       required: ["sender", "recipient", "amount"],
     });
     expect(schema?.properties.atomic).toMatchObject({ type: "boolean", default: true });
-    expect(Object.keys(operation?.responses ?? {}).sort()).toEqual(["200", "400", "408", "409", "413", "415", "422", "431", "500"]);
+    expect(Object.keys(operation?.responses ?? {}).sort()).toEqual(["200", "400", "405", "408", "409", "413", "415", "422", "431", "500"]);
   });
 
   it("documents atomic as optional, as the route treats it: only transfers is required", async () => {

@@ -1,6 +1,6 @@
-// The dashboard as the server serves it: its page at / to browsers (programs keep the seed's
-// welcome), its assets under /app/, with a policy that lets the page load only its own files and
-// talk only to this server. test/web/dashboard-browser.test.ts uses it in a browser.
+// The dashboard as the server serves it: its assets under /app/, and its page (which GET / answers
+// to browsers, see root.test.ts) with a policy that lets it load only its own files and talk only
+// to this server. test/web/dashboard-browser.test.ts uses it in a browser.
 
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -8,15 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Fastify from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  DASHBOARD_CONTENT_SECURITY_POLICY,
-  dashboardIndexHtml,
-  dashboardRoot,
-  prefersHtml,
-  registerDashboard,
-  registerDashboardRoot,
-  WELCOME,
-} from "../../src/http/dashboard.js";
+import { DASHBOARD_CONTENT_SECURITY_POLICY, dashboardIndexHtml, dashboardRoot, registerDashboard, dashboardPage } from "../../src/http/dashboard.js";
 import type { BankApp } from "../../src/http/app.js";
 import { appWith } from "./helpers.js";
 
@@ -39,20 +31,11 @@ describe("GET / and the dashboard's assets", () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(response.headers["content-security-policy"]).toBe(DASHBOARD_CONTENT_SECURITY_POLICY);
-    expect(response.headers.vary).toBe("accept");
+    expect(response.headers["x-content-type-options"]).toBe("nosniff");
+    expect(response.headers["cache-control"]).toBe("no-cache");
     expect(response.body).toBe(dashboardIndexHtml());
     expect(response.body).toContain('<script type="module" src="/app/main.js"></script>');
   });
-
-  it.each([undefined, "*/*", "application/json", "application/json, text/html", "text/html;q=0.5, application/json"])(
-    "when a program asks for / with Accept %j, answers the seed's welcome as JSON",
-    async (accept) => {
-      const response = await app().inject({ method: "GET", url: "/", headers: accept === undefined ? {} : { accept } });
-      expect(response.statusCode).toBe(200);
-      expect(response.headers["content-type"]).toMatch(/^application\/json/);
-      expect(response.json()).toEqual(WELCOME);
-    },
-  );
 
   it("serves every file the page names, under /app/, with the right type; nothing is listed", async () => {
     const served = app();
@@ -98,7 +81,7 @@ describe("GET / and the dashboard's assets", () => {
 
   it("keeps the dashboard's routes out of the OpenAPI document", async () => {
     const document = (await app().inject({ method: "GET", url: "/openapi.json" })).json() as { paths: Record<string, unknown> };
-    expect(Object.keys(document.paths).filter((path) => path === "/" || path.startsWith("/app"))).toEqual([]);
+    expect(Object.keys(document.paths).filter((path) => path.startsWith("/app"))).toEqual([]);
   });
 });
 
@@ -109,38 +92,20 @@ describe("where the dashboard is found", () => {
     expect(dashboardRoot(join(root, "src", "http"))).toBe(join(root, "dist", "web"));
   });
 
-  it("when not built, the page says how to build it, and a page that is built is read once", async () => {
+  it("when not built, the page says how to build it; a page that is built is read once, and its files served", async () => {
     const empty = mkdtempSync(join(tmpdir(), "dashboard-"));
     expect(dashboardIndexHtml(empty)).toContain("npm run build");
     const built = mkdtempSync(join(tmpdir(), "dashboard-"));
     writeFileSync(join(built, "index.html"), "<!doctype html><title>x</title>");
+    writeFileSync(join(built, "main.js"), "export {};");
+    expect(dashboardIndexHtml(built)).toBe("<!doctype html><title>x</title>");
+    writeFileSync(join(built, "index.html"), "changed");
+    expect(dashboardIndexHtml(built)).toBe("<!doctype html><title>x</title>");
     const server = Fastify();
     apps.push(server);
     registerDashboard(server, built);
-    registerDashboardRoot(server, built);
-    const first = await server.inject({ method: "GET", url: "/", headers: { accept: "text/html" } });
-    writeFileSync(join(built, "index.html"), "changed");
-    const second = await server.inject({ method: "GET", url: "/", headers: { accept: "text/html" } });
-    expect([first.body, second.body]).toEqual(["<!doctype html><title>x</title>", "<!doctype html><title>x</title>"]);
-  });
-});
-
-describe("prefersHtml", () => {
-  it.each([
-    [BROWSER_ACCEPT, true],
-    ["text/html", true],
-    ["text/*", true],
-    ["text/*;q=0.9, application/json;q=0.8", true],
-    ["TEXT/HTML ; Q=1", true],
-    [undefined, false],
-    ["", false],
-    ["*/*", false],
-    ["application/json", false],
-    ["text/html, application/json", false],
-    ["text/html;q=0.1, */*", false],
-    ["text/html;q=oops", false],
-    ["image/png", false],
-  ])("with Accept %j: %s", (accept, expected) => {
-    expect(prefersHtml(accept)).toBe(expected);
+    server.get("/page", (_request, reply) => dashboardPage(reply, built));
+    expect((await server.inject({ method: "GET", url: "/app/main.js" })).body).toBe("export {};");
+    expect((await server.inject({ method: "GET", url: "/page" })).body).toBe("<!doctype html><title>x</title>");
   });
 });

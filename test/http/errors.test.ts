@@ -67,7 +67,7 @@ const bankCases: Case[] = [
     "Initial balance cannot be negative"],
   ["BALANCE_LIMIT_EXCEEDED", 400, (app) => request(app, "POST", "/accounts/full/deposits", { amount: 0.01 }),
     "Balance of 'full' cannot exceed 1000000000000.00"],
-  ["ACCOUNT_EXISTS", 409, (app) => request(app, "POST", "/accounts", { name: "rich", initial_balance: 1 }), "Account already exists"],
+  ["ACCOUNT_EXISTS", 409, (app) => request(app, "POST", "/accounts", { name: "rich", initial_balance: 1 }), "Account 'rich' already exists"],
   ["SAME_ACCOUNT", 400, (app) => request(app, "POST", "/transfers", { sender: "rich", recipient: "rich", amount: 1 }),
     "Cannot transfer to the same account"],
   ["INVALID_NAME", 400, (app) => request(app, "POST", "/accounts", { name: "tab\there", initial_balance: 1 }),
@@ -97,6 +97,8 @@ const httpCases: Case[] = [
     "Body has the key 'amount' twice in one object"],
   ["BAD_REQUEST", 400, (app) => request(app, "GET", "/accounts/%E0%A4%A"), "The URL is not valid percent-encoded UTF-8"],
   ["ROUTE_NOT_FOUND", 404, (app) => request(app, "GET", "/nowhere"), "Route GET /nowhere not found"],
+  ["METHOD_NOT_ALLOWED", 405, (app) => request(app, "DELETE", "/accounts/rich"),
+    "Method DELETE is not allowed on /accounts/rich; it allows GET, HEAD"],
   ["BODY_TOO_LARGE", 413,
     (app) => request(app, "POST", "/accounts", { name: "n", initial_balance: 1, pad: "x".repeat(BODY_LIMIT_BYTES) }),
     "Request body is too large"],
@@ -130,13 +132,16 @@ const httpCases: Case[] = [
 ];
 
 describe("every error code, over HTTP", () => {
+  // An app of its own, to GET each problem's type URI from.
+  const describer = buildApp();
+
   it("covers every code of the core and of the HTTP layer, with its declared status", () => {
     expect(bankCases.map(([code]) => code).sort()).toEqual([...ERROR_CODES].sort());
     expect(httpCases.map(([code]) => code).sort()).toEqual(Object.keys(HTTP_PROBLEMS).sort());
     for (const [code, status] of bankCases) expect(BANK_PROBLEMS[code as BankErrorCode].status).toBe(status);
   });
 
-  it.each([...bankCases, ...httpCases])("%s is answered with %i and a problem naming it", async (code, status, send, detail) => {
+  it.each([...bankCases, ...httpCases])("%s is answered with %i and a problem naming it, whose type describes it", async (code, status, send, detail) => {
     const bank = new Bank();
     bank.createAccount("rich", 100);
     bank.createAccount("full", maxBalance);
@@ -144,7 +149,12 @@ describe("every error code, over HTTP", () => {
     const response = await send(app);
     expect(expectProblem(response, status, code)).toMatch(detail);
     const known = BANK_PROBLEMS[code as BankErrorCode] ?? HTTP_PROBLEMS[code as keyof typeof HTTP_PROBLEMS];
-    expect((response.body as { type: string }).type).toBe(`/problems/${known.slug}`);
+    const { type } = response.body as { type: string };
+    expect(type).toBe(`/problems/${known.slug}`);
+    // The problem's type URI resolves, to the type from the same catalogue.
+    const described = await request(describer, "GET", type);
+    expect(described.status).toBe(200);
+    expect(described.body).toEqual({ type, title: known.title, status, code, description: known.description });
     expect(bank.getAccount("rich").balance).toBe(100);
     expect(bank.getAccount("full").balance).toBe(maxBalance);
     expect(bank.transactionCount).toBe(2);

@@ -184,6 +184,20 @@ describe("GET /events", () => {
     expect(bank.transactionCount).toBe(2 + batches * batch.length);
   });
 
+  it("when more is recorded at once than a client may lag behind, it is let go at once with where to resume", async () => {
+    const { bank, url } = await serve();
+    const stream = await open(url, "/events");
+    const batch = Array.from({ length: 8_190 }, (_, index) => ({ sender: index % 2 === 0 ? "alice" : "bob", recipient: index % 2 === 0 ? "bob" : "alice", amount: 0.01 }));
+    // In one synchronous run: the stream wakes to find every batch recorded already.
+    for (let round = 0; round * batch.length <= EVENTS_LAG_MAX; round++) bank.transferBatch(batch);
+    const frames = await stream.ended();
+    const last = frames[frames.length - 1] as Frame;
+    expect(last.event).toBe("lagged");
+    const sent = idsOf(frames.filter((frame) => frame.event === "transaction"));
+    expect(sent[0]).toBe(3);
+    expect(sent[sent.length - 1]).toBe((last.data as { resume_after: number }).resume_after);
+  });
+
   it("when asked for an id past the last or an unknown account, answers a problem, not a stream", async () => {
     const { app } = await serve();
     expectProblem(await request(app, "GET", "/events?after=99"), 400, "INVALID_ARGUMENT");

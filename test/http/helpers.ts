@@ -8,11 +8,13 @@ import { buildApp, type AppOptions, type BankApp } from "../../src/http/app.js";
 
 /** Every route of the API as "METHOD /path", sorted: what the OpenAPI document and /docs must list. */
 export const API_ROUTES = [
+  "GET /",
   "GET /accounts",
   "GET /accounts/{name}",
   "GET /accounts/{name}/history",
   "GET /events",
   "GET /health",
+  "GET /problems/{slug}",
   "GET /summary",
   "POST /accounts",
   "POST /accounts/{name}/deposits",
@@ -46,7 +48,7 @@ export interface JsonResponse {
 /** Sends `payload` as JSON (a string or a Buffer is sent as it is, for malformed bodies). */
 export async function request(
   app: BankApp,
-  method: "GET" | "POST" | "PUT" | "DELETE",
+  method: "GET" | "POST" | "PUT" | "DELETE" | "PATCH" | "HEAD" | "OPTIONS",
   url: string,
   payload?: unknown,
   headers: Record<string, string> = {},

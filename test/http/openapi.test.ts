@@ -41,19 +41,33 @@ describe("GET /openapi.json", () => {
     expect(limit).toMatchObject({ in: "query", schema: { maximum: PAGE_SIZE_MAX } });
   });
 
-  it("documents errors as application/problem+json", async () => {
+  it("documents errors as application/problem+json, and a 405's Allow header", async () => {
     const doc = await document();
     const responses = doc.paths["/accounts/{name}/withdrawals"]?.post?.responses ?? {};
     expect(Object.keys(responses["404"]?.content ?? {})).toEqual(["application/problem+json"]);
     expect(Object.keys(responses["500"]?.content ?? {})).toEqual(["application/problem+json"]);
+    expect(responses["405"]).toMatchObject({ headers: { allow: { schema: { type: "string" } } } });
   });
 
-  // Every route: a URL, query or header refused before routing (400, 408, 431) and a bug (500).
-  const EVERY = ["400", "408", "431", "500"];
+  it("documents GET / and the problem types' pages in both media types, every slug as an enum", async () => {
+    const doc = await document();
+    for (const path of ["/", "/problems/{slug}"]) {
+      expect(Object.keys(doc.paths[path]?.get?.responses["200"]?.content ?? {})).toEqual(["application/json", "text/html"]);
+    }
+    const slug = doc.paths["/problems/{slug}"]?.get?.parameters?.find((parameter) => parameter.name === "slug");
+    const slugs = [...Object.values(BANK_PROBLEMS), ...Object.values(HTTP_PROBLEMS)].map((type) => type.slug);
+    expect(slug).toMatchObject({ in: "path", schema: { type: "string", enum: slugs } });
+  });
+
+  // Every route: a URL, query or header refused before routing (400, 408, 431), its path with a
+  // method it does not have (405) and a bug (500).
+  const EVERY = ["400", "405", "408", "431", "500"];
   const POST = ["409", "413", "415", "422"];
   const NAMED = ["404", "414"];
 
   it.each<[string, string[]]>([
+    ["GET /", ["200"]],
+    ["GET /problems/{slug}", ["200", "404"]],
     ["GET /health", ["200"]],
     ["GET /accounts", ["200"]],
     ["POST /accounts", ["201", ...POST]],

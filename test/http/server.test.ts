@@ -8,6 +8,7 @@ import { Bank } from "../../src/index.js";
 import { buildApp, type BankApp } from "../../src/http/app.js";
 import {
   closeOnSignals,
+  parseFsync,
   parseLogLevel,
   parsePort,
   resolveServerOptions,
@@ -37,9 +38,47 @@ describe("resolveServerOptions", () => {
     expect(options).toMatchObject({ host: "::1", port: 0 });
   });
 
+  it("when DATA_DIR and FSYNC are set, keeps the bank there with that policy", () => {
+    expect(resolveServerOptions({ DATA_DIR: "/var/bank", FSYNC: "100ms" })).toEqual({
+      host: "127.0.0.1",
+      port: 8000,
+      logLevel: "info",
+      dataDir: "/var/bank",
+      fsync: { intervalMs: 100 },
+    });
+    expect(resolveServerOptions({ DATA_DIR: "/var/bank", FSYNC: "always" })).toMatchObject({ fsync: "always" });
+  });
+
+  it("when DATA_DIR or FSYNC is empty, the bank is in memory and the policy the default", () => {
+    expect(resolveServerOptions({ DATA_DIR: "", FSYNC: "" })).toEqual({ host: "127.0.0.1", port: 8000, logLevel: "info" });
+  });
+
+  it("when --data-dir and --fsync are given, they win over DATA_DIR and FSYNC, a bad FSYNC included", () => {
+    const options = resolveServerOptions({ DATA_DIR: "/var/bank", FSYNC: "sometimes" }, { dataDir: "./here", fsync: "always" });
+    expect(options).toMatchObject({ dataDir: "./here", fsync: "always" });
+  });
+
+  it("when FSYNC is not a policy, says so in one line", () => {
+    expect(() => resolveServerOptions({ FSYNC: "sometimes" })).toThrow(`FSYNC must be "always" or an interval such as "100ms", not 'sometimes'`);
+  });
+
   it("when PORT or LOG_LEVEL is not valid, says so clearly", () => {
     expect(() => resolveServerOptions({ PORT: "eighty" })).toThrow("Port must be an integer from 0 to 65535, not 'eighty'");
     expect(() => resolveServerOptions({ LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL must be one of fatal, .*, not 'loud'/);
+  });
+});
+
+describe("parseFsync", () => {
+  it("accepts always", () => {
+    expect(parseFsync("always")).toBe("always");
+  });
+
+  it.each([["1ms", 1], ["100ms", 100], ["999999ms", 999_999]])("accepts the interval %s", (text, intervalMs) => {
+    expect(parseFsync(text)).toEqual({ intervalMs });
+  });
+
+  it.each(["", "0ms", "100", "100 ms", "1s", "1.5ms", "-5ms", "1000000ms", "Always", "never"])("refuses %j in one line", (text) => {
+    expect(() => parseFsync(text)).toThrow(new Error(`FSYNC must be "always" or an interval such as "100ms", not '${text}'`));
   });
 });
 

@@ -129,6 +129,21 @@ describe("a durable bank that crashes", () => {
     await again.close();
   });
 
+  it("when a bank was opened and closed without a change, what the next bank syncs into its segment survives a crash", async () => {
+    const files = new MemoryFiles();
+    // The first bank makes the segment and writes nothing into it, so it never syncs the directory.
+    await (await open(files)).close();
+    const bank = await open(files);
+    bank.createAccount("alice", 100);
+    bank.deposit("alice", 5);
+    await bank.sync();
+    const synced = everything(bank);
+    files.crash();
+    const again = await open(files);
+    expect(everything(again)).toEqual(synced);
+    await again.close();
+  });
+
   it("when the last write is torn at any byte, the bank opens as it was before that write, and says what it cut", async () => {
     const base = new MemoryFiles();
     const bank = await open(base);
@@ -256,3 +271,71 @@ function copyOf(files: MemoryFiles): MemoryFiles {
   }
   return copy;
 }
+
+describe("the event stream of a durable bank", () => {
+  it("when a change is not yet durable, its event waits for the fsync; a stream closed meanwhile ends", async () => {
+    const files = new MemoryFiles();
+    const bank = await open(files);
+    bank.createAccount("alice", 1);
+    await bank.sync();
+    const stream = bank.events({ account: "alice", after: 0 });
+    expect(stream.lastId).toBe(0);
+    expect((await stream.next()).value?.id).toBe(1);
+    files.holdSyncs = true;
+    bank.deposit("alice", 2);
+    const next = stream.next();
+    const early = await Promise.race([next.then(() => "given"), new Promise((resolve) => setTimeout(() => resolve("waiting"), 30))]);
+    expect(early).toBe("waiting");
+    files.releaseSyncs();
+    expect((await next).value?.description).toBe("Deposited: 2.00");
+    bank.deposit("alice", 3);
+    const pending = stream.next();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    stream.close();
+    files.releaseSyncs();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    files.holdSyncs = false;
+    files.releaseSyncs();
+    await bank.close();
+  });
+});
+
+describe("the store under strain", () => {
+  it("when one turn records more than the write buffer holds, it is written in pieces and reopens whole", async () => {
+    const files = new MemoryFiles();
+    const bank = await open(files);
+    bank.createAccount("alice", 0);
+    // About 42 bytes a record: 150,000 deposits in one synchronous run are some 6 MB.
+    for (let i = 0; i < 150_000; i++) bank.deposit("alice", 0.01);
+    expect(files.writes).toBeGreaterThan(1);
+    await bank.sync();
+    const before = everything(bank);
+    files.crash();
+    const again = await open(files);
+    expect(everything(again)).toEqual(before);
+    await again.close();
+  });
+
+  it("when a new segment cannot be made, the store fails and says why", async () => {
+    const files = new MemoryFiles();
+    const failures: StoreFailedError[] = [];
+    const bank = await open(files, { segmentBytesMax: 200, onFailure: (error) => failures.push(error) });
+    bank.createAccount("alice", 1);
+    await bank.sync();
+    files.failWrite = "ENOSPC";
+    bank.deposit("alice", 1);
+    bank.deposit("alice", 1);
+    await expect(bank.sync()).rejects.toBeInstanceOf(StoreFailedError);
+    expect(failures).toHaveLength(1);
+  });
+
+  it("when pending keys are not outcomes yet, a snapshot keeps only the outcomes", async () => {
+    const files = new MemoryFiles();
+    const bank = await open(files);
+    bank.createAccount("alice", 1, { idempotencyKey: "open-alice" });
+    await bank.close();
+    const again = await open(files);
+    expect(again.createAccount("alice", 1, { idempotencyKey: "open-alice" })).toBe(again.getAccount("alice"));
+    await again.close();
+  });
+});

@@ -1,6 +1,7 @@
 // A file system in memory for the store's tests, which knows what an fsync made durable: `crash()`
 // keeps only that (and, if asked, some bytes of what was written after it, as a torn write leaves
-// them), and faults can be injected into the next write or fsync.
+// them), and forgets files created since their directory's last fsync. Faults can be injected into
+// the next write, fsync or directory fsync, and the disk can fill part-way through a write.
 
 import path from "node:path";
 import type { AppendFile, StoreFiles } from "../../src/store/files.js";
@@ -24,12 +25,17 @@ function errno(code: Fault): NodeJS.ErrnoException {
 export class MemoryFiles implements StoreFiles {
   readonly files = new Map<string, MemoryFile>();
   private readonly locks = new Set<string>();
-  /** The next write, or the next fsync, fails with this. */
+  /** The next write, fsync, or directory fsync fails with this. */
   failWrite: Fault | null = null;
   failSync: Fault | null = null;
+  failDirectorySync: Fault | null = null;
+  /** Bytes left on the disk, or null for no limit: a write past them keeps what fits, then fails with ENOSPC. */
+  spaceBytes: number | null = null;
+  /** Files created since their directory's last fsync: a crash forgets them. */
+  private readonly unsyncedEntries = new Set<string>();
   /** Resolves each fsync only when the test says so (to see who waits for it). */
   holdSyncs = false;
-  private readonly heldSyncs: (() => void)[] = [];
+  private readonly heldSyncs: { release: () => void; fail: (fault: Fault) => void }[] = [];
   writes = 0;
   syncs = 0;
   /** Bumped by each crash: the handles of a crashed process reach the disk no more. */
@@ -47,10 +53,11 @@ export class MemoryFiles implements StoreFiles {
     return found.bytes.slice(0, found.length);
   }
 
+  // A removal is taken as durable at once (recovery copes with a removed file coming back too).
   async remove(file: string): Promise<void> {
     this.files.delete(file);
+    this.unsyncedEntries.delete(file);
   }
-
 
   async truncate(file: string, length: number): Promise<void> {
     const found = this.files.get(file) as MemoryFile;
@@ -59,7 +66,10 @@ export class MemoryFiles implements StoreFiles {
   }
 
   openAppend(file: string): AppendFile {
-    if (!this.files.has(file)) this.files.set(file, { bytes: new Uint8Array(1024), length: 0, synced: 0 });
+    if (!this.files.has(file)) {
+      this.files.set(file, { bytes: new Uint8Array(1024), length: 0, synced: 0 });
+      this.unsyncedEntries.add(file);
+    }
     const memory = this.files.get(file) as MemoryFile;
     const generation = this.generation;
     const dead = () => generation !== this.generation;
@@ -75,6 +85,12 @@ export class MemoryFiles implements StoreFiles {
           this.failWrite = null;
           throw errno(fault);
         }
+        if (this.spaceBytes !== null && bytes.length > this.spaceBytes) {
+          append(memory, bytes.subarray(0, this.spaceBytes));
+          this.spaceBytes = 0;
+          throw errno("ENOSPC");
+        }
+        if (this.spaceBytes !== null) this.spaceBytes -= bytes.length;
         append(memory, bytes);
       },
       sync: () => {
@@ -93,9 +109,12 @@ export class MemoryFiles implements StoreFiles {
           done();
           return Promise.resolve();
         }
-        return new Promise((resolve) => this.heldSyncs.push(() => {
-          done();
-          resolve();
+        return new Promise((resolve, reject) => this.heldSyncs.push({
+          release: () => {
+            done();
+            resolve();
+          },
+          fail: (fault) => reject(errno(fault)),
         }));
       },
       close: () => Promise.resolve(),
@@ -104,7 +123,12 @@ export class MemoryFiles implements StoreFiles {
 
   /** Lets every fsync held so far complete. */
   releaseSyncs(): void {
-    for (const release of this.heldSyncs.splice(0)) release();
+    for (const held of this.heldSyncs.splice(0)) held.release();
+  }
+
+  /** Makes every fsync held so far fail with `fault`. */
+  failHeldSyncs(fault: Fault): void {
+    for (const held of this.heldSyncs.splice(0)) held.fail(fault);
   }
 
   async writeAtomically(file: string, chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Promise<void> {
@@ -115,9 +139,22 @@ export class MemoryFiles implements StoreFiles {
     // A crashed process's snapshot never lands, and it goes on with nothing after it.
     if (generation !== this.generation) return new Promise<void>(() => undefined);
     this.files.set(file, memory);
+    // The real one syncs the directory after the rename, which makes every entry in it durable.
+    this.syncEntries(path.dirname(file));
   }
 
-  async syncDirectory(): Promise<void> {}
+  async syncDirectory(directory: string): Promise<void> {
+    if (this.failDirectorySync !== null) {
+      const fault = this.failDirectorySync;
+      this.failDirectorySync = null;
+      throw errno(fault);
+    }
+    this.syncEntries(directory);
+  }
+
+  private syncEntries(directory: string): void {
+    for (const file of this.unsyncedEntries) if (path.dirname(file) === directory) this.unsyncedEntries.delete(file);
+  }
 
   async lock(directory: string): Promise<() => Promise<void>> {
     if (this.locks.has(directory)) throw new DataDirectoryLockedError(`Data directory ${directory} is in use`);
@@ -129,9 +166,12 @@ export class MemoryFiles implements StoreFiles {
 
   /**
    * The process died: every file keeps what its fsyncs made durable, plus `torn(file, unsynced)`
-   * bytes of what was written after (none by default), and every lock is gone.
+   * bytes of what was written after (none by default); files created since their directory's last
+   * fsync are gone, and so is every lock.
    */
   crash(torn: (file: string, unsynced: number) => number = () => 0): void {
+    for (const file of this.unsyncedEntries) this.files.delete(file);
+    this.unsyncedEntries.clear();
     for (const [file, memory] of this.files) {
       const unsynced = memory.length - memory.synced;
       memory.length = memory.synced + Math.max(0, Math.min(unsynced, torn(file, unsynced)));

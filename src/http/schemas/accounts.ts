@@ -2,15 +2,26 @@
 
 import { Type, type Static } from "typebox";
 import { NAME_LENGTH_MAX } from "../../core/index.js";
-import { AccountBody, Amount, AmountInput, Name, NameParams, Nullable, PageLimit, problemResponses } from "./common.js";
+import { BODY_LIMIT_BYTES } from "../limits.js";
+import {
+  AccountBody,
+  Amount,
+  AmountInput,
+  bodyDescription,
+  Name,
+  NameParams,
+  Nullable,
+  PageLimit,
+  problemResponses,
+} from "./common.js";
 
 /** `POST /accounts`: the seed's body. */
 export const CreateAccountRequest = Type.Object(
   {
     name: Name,
-    initial_balance: AmountInput("Opening balance, zero or more"),
+    initial_balance: AmountInput("Opening balance, zero or more", "zero"),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: bodyDescription(BODY_LIMIT_BYTES) },
 );
 export type CreateAccountRequest = Static<typeof CreateAccountRequest>;
 

@@ -2,7 +2,8 @@
 
 import { Type, type Static } from "typebox";
 import { BATCH_SIZE_MAX } from "../../core/index.js";
-import { Nullable, problemResponses } from "./common.js";
+import { BATCH_BODY_LIMIT_BYTES } from "../limits.js";
+import { bodyDescription, Nullable, problemResponses } from "./common.js";
 import { TransferRequest } from "./transfers.js";
 
 /** Body of `POST /transfers/batch`. */
@@ -20,7 +21,7 @@ export const BatchRequest = Type.Object(
         "false: each transfer applied or refused on its own",
     })),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: bodyDescription(BATCH_BODY_LIMIT_BYTES) },
 );
 export type BatchRequest = Static<typeof BatchRequest>;
 

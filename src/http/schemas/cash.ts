@@ -1,10 +1,14 @@
 // Schemas of deposits and withdrawals: money into or out of one account.
 
 import { Type, type Static } from "typebox";
-import { Amount, AmountInput, Name, NameParams, problemResponses, TransactionBody } from "./common.js";
+import { BODY_LIMIT_BYTES } from "../limits.js";
+import { Amount, AmountInput, bodyDescription, Name, NameParams, problemResponses, TransactionBody } from "./common.js";
 
 /** Body of `POST /accounts/{name}/deposits` and `/withdrawals`: the seed's. */
-export const CashRequest = Type.Object({ amount: AmountInput("Amount, more than zero") }, { additionalProperties: false });
+export const CashRequest = Type.Object(
+  { amount: AmountInput("Amount, more than zero", "positive") },
+  { additionalProperties: false, description: bodyDescription(BODY_LIMIT_BYTES) },
+);
 export type CashRequest = Static<typeof CashRequest>;
 
 const CashResult = Type.Object({

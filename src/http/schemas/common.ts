@@ -1,5 +1,6 @@
 // Schemas shared by several routes: names, amounts, transactions and the problem body every error
-// uses. Bounds repeat the core's limits so the OpenAPI document states them.
+// uses. Bounds repeat the core's limits so the OpenAPI document states them; those the core checks
+// with refusals of its own are stated for the document only (see documented.ts).
 
 import { Type, type Static, type TSchema } from "typebox";
 import {
@@ -8,41 +9,92 @@ import {
   NAME_LENGTH_MAX,
   PAGE_SIZE_DEFAULT,
   PAGE_SIZE_MAX,
+  MINOR_PER_MAJOR,
   type TransactionType,
 } from "../../core/index.js";
+import { JSON_DEPTH_MAX, PATH_PARAM_LENGTH_MAX } from "../limits.js";
+import { documentedOnly } from "./documented.js";
 
 /** `schema`, or null: OpenAPI 3.0's `nullable`, which fast-json-stringify also honours. */
 export function Nullable<T extends TSchema>(schema: T) {
   return Type.Unsafe<Static<T> | null>({ ...schema, nullable: true });
 }
 
+/**
+ * What a name may hold, as the core's nameProblem says (src/core/name.ts): any code point but the
+ * control characters (Cc: U+0000 to U+001F, U+007F to U+009F) and lone surrogates. Written for
+ * regular expressions with and without the `u` flag: with it, a pair is one code point outside
+ * the surrogate range; without it, the second branch takes the pair. A test checks the agreement.
+ */
+export const NAME_PATTERN = "^(?:[^\\u0000-\\u001F\\u007F-\\u009F\\uD800-\\uDFFF]|[\\uD800-\\uDBFF][\\uDC00-\\uDFFF])*$";
+
 /** An account name as sent in a body or returned. */
 export const Name = Type.String({
   minLength: 1,
   maxLength: NAME_LENGTH_MAX,
-  description: `1 to ${NAME_LENGTH_MAX} characters, case-sensitive, no control characters`,
+  ...documentedOnly({ pattern: NAME_PATTERN }),
+  description: `1 to ${NAME_LENGTH_MAX} characters (code points), case-sensitive, well-formed Unicode without control characters`,
   examples: ["alice"],
 });
 
 /** Path parameters of the routes under `/accounts/{name}`. */
 export const NameParams = Type.Object(
-  { name: Type.String({ ...Name, description: "The account name, URL-encoded" }) },
+  {
+    name: Type.String({
+      ...Name,
+      description: `The account name, URL-encoded (encodeURIComponent): at most ${NAME_LENGTH_MAX} characters, so at most ` +
+        `${PATH_PARAM_LENGTH_MAX} as sent`,
+    }),
+  },
   { additionalProperties: false },
 );
 
 // Long enough for any valid decimal ("1000000000000.00") and a sign; the core judges the rest.
 const AMOUNT_TEXT_LENGTH_MAX = 32;
 
+/** The largest amount, in major units: the `maximum` of a number. */
+export const AMOUNT_MAX = AMOUNT_MINOR_MAX / MINOR_PER_MAJOR;
+
+const AMOUNT_MAX_WHOLE = formatMinor(AMOUNT_MINOR_MAX).split(".")[0] as string;
+
+/**
+ * A decimal string of at most 2 decimals and at most AMOUNT_MAX: up to one digit fewer than the
+ * largest amount's whole part, or that whole part exactly. Exact because the largest amount is a
+ * power of ten (1000000000000); a test checks it at the edges.
+ */
+export const AMOUNT_TEXT_PATTERN =
+  `^(?:[0-9]{1,${AMOUNT_MAX_WHOLE.length - 1}}(?:\\.[0-9]{1,2})?|${AMOUNT_MAX_WHOLE}(?:\\.00?)?)$`;
+
 /**
  * An amount as a client sends it: a JSON number in major units (25.5) or a decimal string
- * ("25.50"). The schema only checks the type; the core refuses zero, negatives, more than two
- * decimals and amounts above the limit, with its own messages.
+ * ("25.50"), more than zero, or zero or more for an opening balance. The validator checks the
+ * type only; the core refuses zero, negatives, more than two decimals and amounts above the limit,
+ * with its own codes and messages. The document states those bounds (JSON Schema's `multipleOf`
+ * is left out: on doubles, validators disagree about 0.01's multiples, so the description says it).
  */
-export function AmountInput(description: string) {
-  return Type.Union([Type.Number(), Type.String({ maxLength: AMOUNT_TEXT_LENGTH_MAX })], {
-    description: `${description}: major units with at most 2 decimals, up to ${formatMinor(AMOUNT_MINOR_MAX)}, as a number (25.5) or a decimal string ("25.50")`,
-    examples: [25.5],
-  });
+export function AmountInput(description: string, least: "positive" | "zero") {
+  const minimum = least === "positive" ? { minimum: 0, exclusiveMinimum: true } : { minimum: 0 };
+  return Type.Union(
+    [
+      Type.Number(documentedOnly({ ...minimum, maximum: AMOUNT_MAX })),
+      Type.String({ maxLength: AMOUNT_TEXT_LENGTH_MAX, ...documentedOnly({ pattern: AMOUNT_TEXT_PATTERN }) }),
+    ],
+    {
+      description: `${description}: major units with at most 2 decimals (exact to the cent, never rounded), ` +
+        `up to ${formatMinor(AMOUNT_MINOR_MAX)}, as a number (25.5) or a decimal string ("25.50")`,
+      examples: [25.5],
+    },
+  );
+}
+
+/**
+ * What a request body must be, for the document (OpenAPI has no keyword for a body's size): JSON of
+ * at most `bytesMax` bytes, as read by json-body.ts.
+ */
+export function bodyDescription(bytesMax: number): string {
+  const size = bytesMax >= 1024 * 1024 ? `${bytesMax / 1024 / 1024} MiB` : `${bytesMax / 1024} KiB`;
+  return `JSON (Content-Type: application/json), at most ${size} (${bytesMax} bytes): well-formed UTF-8, ` +
+    `arrays and objects nested at most ${JSON_DEPTH_MAX} deep, each key once per object, no field the schema does not name`;
 }
 
 /** An amount or balance as the server returns it: a JSON number in major units, exact to the cent. */
@@ -85,7 +137,7 @@ export type AccountBody = Static<typeof AccountBody>;
 /** The one error body (RFC 9457 problem details), served as application/problem+json. */
 export const Problem = Type.Object(
   {
-    type: Type.String({ description: "A relative URI naming the problem, documented in docs/API.md" }),
+    type: Type.String({ description: "A relative URI naming the problem; GET it for a description of the problem type" }),
     title: Type.String(),
     status: Type.Integer(),
     detail: Type.String({ description: "What went wrong, for a person" }),
@@ -111,6 +163,7 @@ export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: "Invalid input or refused operation; also a URL, query, header or body the server cannot read (problem details)",
   404: "Unknown account (problem details)",
+  405: "The path has no route for the request's method; `Allow` lists the methods it has (problem details)",
   408: "The request did not arrive in time (problem details)",
   409: "An account with this name exists, or the idempotency key's first request is still in progress (problem details)",
   413: "Body over the size limit (problem details)",
@@ -123,15 +176,23 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
 
 /**
  * Statuses every route can answer, whatever it does: a request the server refuses before any
- * route reads it (400 for a URL, query or header it cannot read; 408; 431), and a bug (500).
- * Access control (401, 403) and rate limits (429) belong here once they exist.
+ * route reads it (400 for a URL, query or header it cannot read; 408; 431), a bug (500), and 405
+ * for its path called with a method it does not have (every path lacks some; OpenAPI can only say
+ * so on the operations the path has). Access control (401, 403) and rate limits (429) belong here
+ * once they exist.
  */
-export const EVERY_ROUTE_STATUSES: readonly number[] = [400, 408, 431, 500];
+export const EVERY_ROUTE_STATUSES: readonly number[] = [400, 405, 408, 431, 500];
 
 interface ProblemResponse {
   description: string;
+  headers?: Record<string, { type: "string"; description: string }>;
   content: { [PROBLEM_CONTENT_TYPE]: { schema: typeof Problem } };
 }
+
+// The header a 405 carries (RFC 9110, section 10.2.1).
+const ALLOW_HEADER = {
+  allow: { type: "string", description: "The methods the path has, e.g. `GET, HEAD`" },
+} as const;
 
 /**
  * Response schemas for the error statuses a route can give besides EVERY_ROUTE_STATUSES, e.g.
@@ -142,6 +203,7 @@ export function problemResponses(...statuses: number[]): Record<number, ProblemR
   for (const status of [...EVERY_ROUTE_STATUSES, ...statuses].sort((a, b) => a - b)) {
     responses[status] = {
       description: PROBLEM_DESCRIPTIONS[status] as string,
+      ...(status === 405 && { headers: ALLOW_HEADER }),
       content: { [PROBLEM_CONTENT_TYPE]: { schema: Problem } },
     };
   }

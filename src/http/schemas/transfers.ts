@@ -1,14 +1,15 @@
 // Schemas of transfers: money from one account to another, all or nothing.
 
 import { Type, type Static } from "typebox";
-import { AccountBody, AmountInput, Name, problemResponses, TransactionBody } from "./common.js";
+import { BODY_LIMIT_BYTES } from "../limits.js";
+import { AccountBody, AmountInput, bodyDescription, Name, problemResponses, TransactionBody } from "./common.js";
 
 /** Body of `POST /transfers`: the seed's. */
 export const TransferRequest = Type.Object(
   {
     sender: Name,
     recipient: Type.String({ ...Name, examples: ["bob"] }),
-    amount: AmountInput("Amount, more than zero"),
+    amount: AmountInput("Amount, more than zero", "positive"),
   },
   { additionalProperties: false },
 );
@@ -25,7 +26,8 @@ const TransferResult = Type.Object({
 export const transferSchema = {
   summary: "Transfer money between two accounts",
   tags: ["transfers"],
-  body: TransferRequest,
+  // The same schema is the batch's item; only here is it a whole body.
+  body: Type.Object(TransferRequest.properties, { additionalProperties: false, description: bodyDescription(BODY_LIMIT_BYTES) }),
   response: {
     200: { description: "Both new balances and the transaction", ...TransferResult },
     ...problemResponses(404, 413, 415),

@@ -1,7 +1,7 @@
 // The random transfers of one benchmark run, drawn into typed arrays before the clock starts, with
 // the balances they must leave behind, so that only the bank's work is timed and then checked.
 
-import { Random } from "./random.js";
+import { Random } from "../common/random.js";
 
 /** The seed's plan: ten accounts of 1,000,000.00 each, transfers of 1.00 to 1000.00. */
 export const ACCOUNT_COUNT = 10;

@@ -1,46 +1,17 @@
-// One autocannon run against the child server, bounded both in time and in request count, with
-// its figures: responses by class, rate, latency percentiles and the CPU each process used.
+// One autocannon run against a child server, from the benchmark's own process, bounded both in time
+// and in request count, with its figures: responses by class, rate, latency percentiles and CPU.
 
 import autocannon from "autocannon";
-import { machineBusySeconds } from "./http-cpu.js";
+import { createRequire } from "node:module";
+import { machineBusySeconds } from "./cpu.js";
+import { percentile, type LoadPlan, type LoadResult } from "./load.js";
 
 const SAMPLE_INTERVAL_MS = 100;
 
-/** What to send, how hard, and when to stop: at `maxRequests` responses or `maxSeconds`, first wins. */
-export interface LoadPlan {
-  readonly url: string;
-  readonly connections: number;
-  readonly requests: autocannon.Request[];
-  readonly maxRequests: number;
-  readonly maxSeconds: number;
-  /** Returns whether a response body is right; a wrong one counts as a mismatch. */
-  readonly verifyBody?: (body: string) => boolean;
-  /** CPU seconds used so far by the server, read before and after the run. */
-  readonly serverCpuSeconds: () => number;
-}
-
-export interface LoadResult {
-  readonly responses: number;
-  readonly ok: number;
-  readonly non2xx: number;
-  /** Connection errors and timeouts. */
-  readonly errors: number;
-  readonly mismatches: number;
-  /**
-   * At most how many requests were cut off in flight, applied or not: zero when the count bound
-   * ended the run, else one per connection (one request at a time on each, no pipelining).
-   */
-  readonly unanswered: number;
-  readonly endedBy: "count" | "time";
-  readonly seconds: number;
-  readonly requestsPerSecond: number;
-  readonly p50Ms: number;
-  readonly p99Ms: number;
-  /** CPU used per second of run, in cores: 1.0 is one core busy all the time. */
-  readonly serverCores: number;
-  readonly generatorCores: number;
-  /** The rest of the machine's busy CPU, in cores: other work that competed for the 2 cores. */
-  readonly otherCores: number;
+/** "autocannon 8.0.0", for the docs. */
+export function autocannonVersion(): string {
+  const manifest = createRequire(import.meta.url)("autocannon/package.json") as { version: string };
+  return `autocannon ${manifest.version}`;
 }
 
 /**
@@ -49,7 +20,7 @@ export interface LoadResult {
  * counted. The time bound is the safety net; if it ends the run, the requests still in flight are
  * cut off, and `unanswered` says how many at most.
  */
-export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
+export async function runAutocannon(plan: LoadPlan): Promise<LoadResult> {
   // autocannon's own histogram keeps whole milliseconds; these are the exact response times.
   const latenciesMs = new Float64Array(plan.maxRequests + plan.connections);
   let responses = 0;
@@ -105,11 +76,4 @@ export async function runLoad(plan: LoadPlan): Promise<LoadResult> {
     generatorCores: generatorCpu / seconds,
     otherCores: Math.max(0, machineBusy - serverCpu - generatorCpu) / ((endedAt - startedAt) / 1000),
   };
-}
-
-/** The nearest-rank percentile of sorted values; NaN when there are none. */
-function percentile(sorted: Float64Array, fraction: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.max(1, Math.ceil(fraction * sorted.length));
-  return sorted[rank - 1] as number;
 }

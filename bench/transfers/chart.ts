@@ -1,7 +1,8 @@
 // The benchmark chart as hand-written SVG (no dependency): throughput and bytes per transfer
 // against the number of transfers, on a log-scale axis, for both scenarios, with targets and the seed.
 
-import { formatCount, type Row } from "./table.js";
+import { formatCount } from "../common/format.js";
+import type { Row } from "./table.js";
 
 export interface ChartInput {
   readonly title: string;

@@ -1,98 +1,21 @@
-// Writes the results into docs/BENCHMARKS.md, replacing only this benchmark's marked regions so that
-// other sections of the file (the HTTP benchmark's) are left as they are.
+// The in-process benchmark's part of docs/BENCHMARKS.md: its section and regions, how it measures,
+// and the body of a run's region.
 
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import os from "node:os";
-
-export const SECTION_HEADING = "## In-process transfers";
+import { machine } from "../common/machine.js";
+import type { Section } from "../common/regions.js";
 
 /**
  * The regions this benchmark owns, in their order in the section: how it measures (rewritten by
  * every run, so that it stays true to the code), the default sizes, and the run up to 100M.
  */
-export type RegionName = "transfers-method" | "transfers" | "transfers-full";
-const REGION_ORDER: readonly RegionName[] = ["transfers-method", "transfers", "transfers-full"];
-const PLACEHOLDERS: Record<RegionName, string> = {
-  "transfers-method": "",
-  transfers: "_Not run yet: `npm run bench`._",
-  "transfers-full": "_Not run yet: `npm run bench:full`._",
+export const SECTION: Section = {
+  heading: "## In-process transfers",
+  regions: [
+    { name: "transfers-method", placeholder: "" },
+    { name: "transfers", placeholder: "_Not run yet: `npm run bench`._" },
+    { name: "transfers-full", placeholder: "_Not run yet: `npm run bench:full`._" },
+  ],
 };
-
-export interface Machine {
-  readonly cpu: string;
-  readonly cpuCount: number;
-  readonly memoryGiB: number;
-  readonly node: string;
-  readonly platform: string;
-}
-
-export function machine(): Machine {
-  const cpus = os.cpus();
-  return {
-    cpu: cpus[0]?.model.trim() ?? "unknown CPU",
-    cpuCount: cpus.length,
-    memoryGiB: os.totalmem() / 2 ** 30,
-    node: process.version,
-    platform: `${os.platform()} ${os.arch()}`,
-  };
-}
-
-const start = (name: RegionName) => `<!-- bench:${name}:start -->`;
-const end = (name: RegionName) => `<!-- bench:${name}:end -->`;
-const block = (name: RegionName, body: string) => `${start(name)}\n${body.trim()}\n${end(name)}`;
-const has = (text: string, name: RegionName) => text.includes(start(name)) && text.includes(end(name));
-
-/** Replaces the bodies of the given regions, first adding the section or any region it lacks. */
-export function writeRegions(path: string, bodies: Partial<Record<RegionName, string>>): void {
-  let text = existsSync(path) ? readFileSync(path, "utf8") : "# Benchmarks\n";
-  text = withAllRegions(text);
-  for (const name of REGION_ORDER) {
-    const body = bodies[name];
-    if (body === undefined) continue;
-    const from = text.indexOf(start(name));
-    const to = text.indexOf(end(name)) + end(name).length;
-    text = text.slice(0, from) + block(name, body) + text.slice(to);
-  }
-  writeFileSync(path, text);
-}
-
-function withAllRegions(text: string): string {
-  REGION_ORDER.forEach((name, index) => {
-    if (has(text, name)) return;
-    const region = block(name, PLACEHOLDERS[name]);
-    const before = REGION_ORDER.slice(0, index).reverse().find((other) => has(text, other));
-    const after = REGION_ORDER.slice(index + 1).find((other) => has(text, other));
-    if (before !== undefined) {
-      const at = text.indexOf(end(before)) + end(before).length;
-      text = `${text.slice(0, at)}\n\n${region}${text.slice(at)}`;
-    } else if (after !== undefined) {
-      const at = text.indexOf(start(after));
-      text = `${text.slice(0, at)}${region}\n\n${text.slice(at)}`;
-    } else {
-      text = withSection(text, region);
-    }
-  });
-  return text;
-}
-
-/** Puts the region at the end of our section, creating the section before any later one. */
-function withSection(text: string, region: string): string {
-  const heading = text.indexOf(SECTION_HEADING);
-  if (heading !== -1) {
-    const at = sectionEnd(text, heading + SECTION_HEADING.length);
-    return `${text.slice(0, at).trimEnd()}\n\n${region}\n${at < text.length ? "\n" : ""}${text.slice(at)}`;
-  }
-  const section = `${SECTION_HEADING}\n\n${region}\n`;
-  const at = sectionEnd(text, 0);
-  if (at === text.length) return `${text.trimEnd()}\n\n${section}`;
-  return `${text.slice(0, at)}${section}\n${text.slice(at)}`;
-}
-
-/** Where the next "## " section after `from` begins, or the end of the text. */
-function sectionEnd(text: string, from: number): number {
-  const next = text.slice(from).search(/^## /m);
-  return next === -1 ? text.length : from + next;
-}
 
 /** How the benchmark measures, above the results: the plan, the method and the figures to beat. */
 export const METHOD = `

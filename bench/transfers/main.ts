@@ -2,15 +2,17 @@
 // `account.transfer`, in two scenarios, printing Markdown tables and writing docs/ (table and chart).
 
 import { mkdirSync, writeFileSync } from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { formatCount } from "../common/format.js";
+import { loadAverage } from "../common/machine.js";
+import { count, flag, parseCommandLine, positiveInteger, UsageError, valued, type Values } from "../common/options.js";
+import { BENCHMARKS_MD, DOCS_DIRECTORY, writeRegions } from "../common/regions.js";
 import { renderChart } from "./chart.js";
 import type { Scenario } from "./draws.js";
 import { runIsolated, type IsolatedResult } from "./isolated.js";
-import { METHOD, regionBody, writeRegions } from "./report.js";
+import { METHOD, regionBody, SECTION } from "./report.js";
 import { CheckError } from "./run.js";
-import { formatCount, markdownTable, summarize, type Row } from "./table.js";
+import { rowsTable, summarize, type Row } from "./table.js";
 
 const SIZES = [
   1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000, 2_000_000,
@@ -18,6 +20,8 @@ const SIZES = [
 ];
 const DEFAULT_MAX = 10_000_000;
 const FULL_MAX = 100_000_000;
+const QUICK_SIZE = 1_000_000;
+const QUICK_RUNS = 3;
 const DEFAULT_SEED = 1;
 
 const TARGET_VALID_PER_SECOND = 4_000_000;
@@ -27,45 +31,26 @@ const SEED_PER_SECOND_LOW = 400_000;
 const SEED_PER_SECOND_HIGH = 450_000;
 const SEED_BYTES_PER_TRANSFER = 272;
 
-// Relative to the compiled file, dist-bench/transfers.js, so that any working directory will do.
-const DOCS_DIRECTORY = fileURLToPath(new URL("../docs/", import.meta.url));
-
 const SCENARIOS: readonly Scenario[] = ["valid", "mix"];
 
-/** A command line the benchmark does not understand. */
-class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+const COMMAND = {
+  usage: "npm run bench -- [options]   (or node --expose-gc dist-bench/transfers/main.js [options])",
+  summary:
+    "The in-process stress benchmark: N random transfers through account.transfer, every transfer valid\n" +
+    "and the seed's mix (~10% refused), each run in a process of its own, checked to the cent. Prints\n" +
+    "Markdown tables; a run of the standard sizes (default or --full) also writes docs/BENCHMARKS.md\n" +
+    "and docs/bench-transfers.svg.",
+  quick: `one size (${formatCount(QUICK_SIZE)}, or --max), both scenarios, ${QUICK_RUNS} runs each; never writes docs/`,
+  options: {
+    full: flag(`sizes up to ${formatCount(FULL_MAX)} (npm run bench:full), into their own region of docs/`),
+    max: valued("N", "the largest size: the standard sizes up to N, and N (10M, 500k, 1e6, 1_000_000)", count, DEFAULT_MAX, QUICK_SIZE),
+    runs: valued<number | undefined>("R", "runs per size; by default 7 up to 1M, 3 up to 20M, 1 above", positiveInteger, undefined, QUICK_RUNS),
+    seed: valued("S", "seed of the drawn transfers", count, DEFAULT_SEED),
+    noWrite: flag("print the tables only; do not write docs/", true),
+  },
+};
 
-interface Options {
-  readonly max: number;
-  readonly seed: number;
-  readonly write: boolean;
-}
-
-function parseOptions(argv: readonly string[]): Options {
-  let max = DEFAULT_MAX;
-  let seed = DEFAULT_SEED;
-  let write = true;
-  for (let i = 0; i < argv.length; i++) {
-    const argument = argv[i];
-    if (argument === "--full") max = FULL_MAX;
-    else if (argument === "--max") max = parseCount(argv[++i]);
-    else if (argument === "--seed") seed = parseCount(argv[++i]);
-    else if (argument === "--no-write") write = false;
-    else throw new UsageError(`unknown argument ${String(argument)}; use --full, --max N, --seed S, --no-write`);
-  }
-  return { max, seed, write };
-}
-
-/** "100M", "500k", "1e6", "1_000_000" or "1000000". */
-function parseCount(text: string | undefined): number {
-  const match = /^([\d_.e]+)([kM]?)$/.exec(text ?? "");
-  const value = match === null ? NaN : Number((match[1] as string).replaceAll("_", ""));
-  const count = value * (match?.[2] === "M" ? 1e6 : match?.[2] === "k" ? 1e3 : 1);
-  if (!Number.isSafeInteger(count) || count < 1) throw new UsageError(`not a positive count: ${String(text)}`);
-  return count;
-}
+type Options = Values<typeof COMMAND.options>;
 
 /** More runs where a run is short and noisy, fewer where one run already takes a while. */
 function runsFor(count: number): number {
@@ -132,38 +117,51 @@ function verdict(label: string, rows: readonly Row[], target: number): string {
 
 /** The command as typed, and the node command it came down to. */
 function commandLine(argv: readonly string[]): string {
-  const node = ["node --expose-gc dist-bench/transfers.js", ...argv].join(" ");
+  const node = ["node --expose-gc dist-bench/transfers/main.js", ...argv].join(" ");
   const script = process.env["npm_lifecycle_event"];
   if (script !== "bench" && script !== "bench:full") return `\`${node}\``;
   return `\`npm run ${script}\` (which builds the package and bench/, then runs \`${node}\`)`;
 }
 
+/** The sizes to run: one under --quick, else the standard sizes up to --max (or --full's), and that one. */
+function sizesOf(options: Options): number[] {
+  if (options.full && options.given.has("max")) throw new UsageError("--full and --max exclude each other; see --help");
+  if (options.full && options.quick) throw new UsageError("--full and --quick exclude each other; see --help");
+  const max = options.full ? FULL_MAX : options.max;
+  if (options.quick) return [max];
+  const sizes = SIZES.filter((size) => size <= max);
+  if (!sizes.includes(max)) sizes.push(max);
+  return sizes;
+}
+
 function main(): void {
   const argv = process.argv.slice(2);
-  const options = parseOptions(argv);
-  const sizes = SIZES.filter((count) => count <= options.max);
-  if (!sizes.includes(options.max)) sizes.push(options.max);
-  const loadBefore = os.loadavg()[0] as number;
+  const options = parseCommandLine(COMMAND, argv);
+  if (options === null) return;
+  const sizes = sizesOf(options);
+  const max = sizes[sizes.length - 1] as number;
+  const loadBefore = loadAverage();
   const jobs: Job[] = SCENARIOS.flatMap((scenario) =>
-    sizes.map((count) => ({ scenario, count, runs: runsFor(count), results: [] })),
+    sizes.map((size) => ({ scenario, count: size, runs: options.runs ?? runsFor(size), results: [] })),
   );
   runJobs(jobs, options.seed);
   const rows = (scenario: Scenario) =>
     jobs.filter((job) => job.scenario === scenario).map((job) => summarize(job.count, job.results));
   const valid = rows("valid");
   const mix = rows("mix");
-  const validTable = markdownTable(valid);
-  const mixTable = markdownTable(mix);
+  const validTable = rowsTable(valid);
+  const mixTable = rowsTable(mix);
   process.stdout.write(`### Every transfer valid\n\n${validTable}\n\n### Seed mix (~10% refused)\n\n${mixTable}\n`);
 
-  const standard = options.max === DEFAULT_MAX || options.max === FULL_MAX;
-  if (!options.write || !standard) {
-    log("docs/ not written (custom sizes or --no-write)");
+  // Only the standard sizes and runs stand for the figures in docs/.
+  const standard = !options.quick && options.runs === undefined && (max === DEFAULT_MAX || max === FULL_MAX);
+  if (options.noWrite || !standard) {
+    log("docs/ not written (--quick, custom sizes or runs, or --no-write)");
     return;
   }
-  const full = options.max === FULL_MAX;
+  const full = max === FULL_MAX;
   const region = full ? "transfers-full" : "transfers";
-  const range = `N = ${formatCount(sizes[0] as number)} to ${formatCount(options.max)}`;
+  const range = `N = ${formatCount(sizes[0] as number)} to ${formatCount(max)}`;
   mkdirSync(DOCS_DIRECTORY, { recursive: true });
   const results = regionBody({
     title: `${range} (\`${full ? "npm run bench:full" : "npm run bench"}\`)`,
@@ -172,7 +170,7 @@ function main(): void {
     seed: options.seed,
     peakResidentBytes: Math.max(...jobs.flatMap((job) => job.results.map((result) => result.peakResidentBytes))),
     loadBefore,
-    loadAfter: os.loadavg()[0] as number,
+    loadAfter: loadAverage(),
     validTable,
     mixTable,
     verdict: [
@@ -180,7 +178,7 @@ function main(): void {
       verdict("Seed mix", mix, TARGET_MIX_PER_SECOND),
     ].join("\n"),
   });
-  writeRegions(path.join(DOCS_DIRECTORY, "BENCHMARKS.md"), { "transfers-method": METHOD, [region]: results });
+  writeRegions(BENCHMARKS_MD, SECTION, { "transfers-method": METHOD, [region]: results });
   writeFileSync(path.join(DOCS_DIRECTORY, "bench-transfers.svg"), renderChart({
     title: `In-process transfers through account.transfer, ${range} (medians)`,
     valid,
@@ -200,5 +198,5 @@ try {
 } catch (error) {
   if (!(error instanceof CheckError || error instanceof UsageError)) throw error;
   log(error.message);
-  process.exitCode = 1;
+  process.exitCode = error instanceof UsageError ? 2 : 1;
 }

@@ -2,9 +2,10 @@
 // run that the server applied exactly what was answered 2xx, to the cent.
 
 import type autocannon from "autocannon";
-import { BATCH_SIZE, prepareBatch } from "./http-batch.js";
-import { balanceCents, openAccounts, PROBE_ACCOUNT, probeTransactionId } from "./http-client.js";
-import type { LoadResult } from "./http-load.js";
+import { BATCH_SIZE, prepareBatch } from "./batch.js";
+import { balanceCents, openAccounts, PROBE_ACCOUNT, probeTransactionId } from "./client.js";
+import type { LoadResult } from "./load.js";
+import type { ServerKind } from "./server.js";
 
 export type ScenarioKey = "balance" | "deposit" | "transfer" | "batch";
 
@@ -26,7 +27,12 @@ export interface Scenario {
   readonly transfersPerRequest: number;
   /** The largest rate the count bound of a warm-up run allows for; never reached in practice. */
   readonly requestsPerSecondCap: number;
-  prepare(baseUrl: string): Promise<Prepared>;
+  /** Whether wrk can send it: one request, whose answers need no check one by one. */
+  readonly wrk: boolean;
+  /** Servers that give the same answer without our layers, loaded alternately with ours, run by run. */
+  readonly baselines: readonly ServerKind[];
+  /** Opens the scenario on a server: ours gets its accounts and checks; a baseline has no state. */
+  prepare(baseUrl: string, kind: ServerKind): Promise<Prepared>;
 }
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -50,13 +56,17 @@ function singleRequestScenario(
   request: autocannon.Request,
   effects: readonly Effect[],
   transactionsPerAnswer: number,
+  baselines: readonly ServerKind[] = [],
 ): Scenario {
   return {
     key,
     title,
     transfersPerRequest: key === "transfer" ? 1 : 0,
     requestsPerSecondCap: SINGLE_REQUESTS_PER_SECOND_CAP,
-    async prepare(baseUrl) {
+    wrk: true,
+    baselines,
+    async prepare(baseUrl, kind) {
+      if (kind !== "ours") return baselinePrepared(request);
       await openAccounts(baseUrl, [...effects, { name: PROBE_ACCOUNT, balanceCents: 0 }]);
       let balancesBefore: number[] = [];
       let probeBefore = 0;
@@ -75,6 +85,11 @@ function singleRequestScenario(
       };
     },
   };
+}
+
+/** A baseline keeps no state: only its answers' statuses are checked, as for every run. */
+function baselinePrepared(request: autocannon.Request): Prepared {
+  return { requests: [request], beforeRun: async () => undefined, afterRun: async () => [] };
 }
 
 /**
@@ -141,12 +156,16 @@ export const SCENARIOS: readonly Scenario[] = [
       { name: "bob", balanceCents: 0, centsPerAnswer: ONE_UNIT_CENTS },
     ],
     1,
+    ["bare", "fastify"],
   ),
   {
     key: "batch",
     title: "POST /transfers/batch",
     transfersPerRequest: BATCH_SIZE,
     requestsPerSecondCap: 1_000,
-    prepare: prepareBatch,
+    // 16 bodies round-robin, each answer counted per body for the exact check: autocannon's.
+    wrk: false,
+    baselines: [],
+    prepare: (baseUrl) => prepareBatch(baseUrl),
   },
 ];

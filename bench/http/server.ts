@@ -1,15 +1,24 @@
-// The server under load for the HTTP benchmark: the real `bank serve`, run as a child process on a
-// free 127.0.0.1 port, awaited until GET /health answers, and always stopped again.
+// The servers under load in the HTTP benchmark, each a child process on a free 127.0.0.1 port,
+// awaited until GET /health answers, and always stopped again: the real `bank serve`, and the two
+// baselines of POST /transfers (a bare node:http server and a minimal Fastify route).
 
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
-import { processCpuSeconds } from "./http-cpu.js";
+import { spawnChild } from "./children.js";
+import { processCpuSeconds } from "./cpu.js";
 
 export const HOST = "127.0.0.1";
 
-// Relative to the compiled file, dist-bench/http-server.js, so that any working directory will do.
-const CLI_MAIN = fileURLToPath(new URL("../dist/cli/main.js", import.meta.url));
+/** Ours, or a baseline to compare POST /transfers with. */
+export type ServerKind = "ours" | "bare" | "fastify";
+
+// Relative to the compiled file, dist-bench/http/server.js, so that any working directory will do.
+const SCRIPTS: Record<ServerKind, string> = {
+  ours: fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url)),
+  bare: fileURLToPath(new URL("./baseline/bare.js", import.meta.url)),
+  fastify: fileURLToPath(new URL("./baseline/fastify.js", import.meta.url)),
+};
 const READY_TIMEOUT_MS = 20_000;
 const READY_POLL_MS = 50;
 // SIGTERM lets the server close gracefully (and write a CPU profile if asked to); past this, SIGKILL.
@@ -17,19 +26,13 @@ const STOP_TIMEOUT_MS = 10_000;
 
 /** A started server: its base URL, and how to read its CPU time and stop it. */
 export interface ChildServer {
+  readonly kind: ServerKind;
   readonly url: string;
   readonly pid: number;
   /** User plus system CPU seconds the server has used so far, or NaN where /proc is not there. */
   cpuSeconds(): number;
   stop(): Promise<void>;
 }
-
-// Every child still running, so that an exit on error or Ctrl-C leaves no server behind.
-const children = new Set<ChildProcess>();
-
-process.on("exit", () => {
-  for (const child of children) child.kill("SIGKILL");
-});
 
 /** Asks the system for a free port; the server binds it right after, so a clash is unlikely. */
 function freePort(): Promise<number> {
@@ -46,21 +49,27 @@ function freePort(): Promise<number> {
   });
 }
 
+/** The command line after `node`: ours is `bank serve`; a baseline takes the host and port. */
+function argumentsFor(kind: ServerKind, port: number): string[] {
+  if (kind === "ours") return [SCRIPTS.ours, "serve", "--host", HOST, "--port", String(port)];
+  return [SCRIPTS[kind], HOST, String(port)];
+}
+
 /**
- * Starts `node dist/cli/main.js serve` at LOG_LEVEL=warn (no line per request) and resolves once it
- * answers GET /health. `nodeArguments` go before the script, e.g. ["--cpu-prof"] to profile it.
+ * Starts the server, ours as `node dist/cli/main.js serve` at LOG_LEVEL=warn (no line per request),
+ * and resolves once it answers GET /health. `nodeArguments` go before the script, e.g.
+ * ["--cpu-prof"] to profile it.
  */
-export async function startChildServer(nodeArguments: readonly string[] = []): Promise<ChildServer> {
+export async function startChildServer(kind: ServerKind, nodeArguments: readonly string[] = []): Promise<ChildServer> {
   const port = await freePort();
-  const child = spawn(process.execPath, [...nodeArguments, CLI_MAIN, "serve", "--host", HOST, "--port", String(port)], {
+  const child = spawnChild(process.execPath, [...nodeArguments, ...argumentsFor(kind, port)], {
     env: { ...process.env, LOG_LEVEL: "warn" },
     stdio: ["ignore", "inherit", "inherit"],
   });
-  children.add(child);
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  void exited.then(() => children.delete(child));
   const url = `http://${HOST}:${port}`;
   const server: ChildServer = {
+    kind,
     url,
     pid: child.pid ?? -1,
     cpuSeconds: () => processCpuSeconds(child.pid ?? -1),

@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { drawTransfers, type Scenario } from "./draws.js";
 import { CheckError, keepOneBankOpen, runTransfers, type RunResult } from "./run.js";
-import { formatCount } from "./table.js";
+import { formatCount } from "../common/format.js";
 
 /** What a run's process reports back on its standard output, as one line of JSON. */
 export interface IsolatedResult extends RunResult {

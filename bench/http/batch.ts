@@ -9,10 +9,10 @@ import {
   openAccounts,
   PROBE_ACCOUNT,
   probeTransactionId,
-} from "./http-client.js";
-import type { LoadResult } from "./http-load.js";
-import type { Prepared } from "./http-scenarios.js";
-import { Random } from "./random.js";
+} from "./client.js";
+import type { LoadResult } from "./load.js";
+import type { Prepared } from "./scenarios.js";
+import { Random } from "../common/random.js";
 
 /** Transfers per request: the API's limit, TigerBeetle's batch size. */
 export const BATCH_SIZE = 8190;

@@ -1,0 +1,90 @@
+// The REST server over a durable bank: no answer leaves before the fsync that covers it, a kept
+// answer survives a crash and is replayed after it, a failed fsync answers 500 and nothing after,
+// and `startServer` opens (and closes) the bank in its data directory.
+
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { Bank } from "../../src/index.js";
+import { buildApp } from "../../src/http/app.js";
+import { startServer } from "../../src/http/server.js";
+import { FileStore } from "../../src/store/file-store.js";
+import { MemoryFiles } from "../store/memory-files.js";
+import { expectReplay, request } from "./helpers.js";
+
+const CLOCK_MS = 1_700_000_000_000;
+
+async function durableApp(files: MemoryFiles, onFailure?: (error: Error) => void) {
+  const bank = await Bank.open({ clock: () => CLOCK_MS, store: new FileStore({ dataDir: "/data", files, ...(onFailure !== undefined && { onFailure }) }) });
+  return { bank, app: buildApp({ bank }) };
+}
+
+const settledSoon = (promise: Promise<unknown>) =>
+  Promise.race([promise.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 30))]);
+
+describe("the REST server over a durable bank", () => {
+  it("when an fsync is slow, the answer waits for it, and so does a read issued meanwhile", async () => {
+    const files = new MemoryFiles();
+    const { app } = await durableApp(files);
+    expect((await request(app, "POST", "/accounts", { name: "alice", initial_balance: 10 })).status).toBe(201);
+    files.holdSyncs = true;
+    const deposit = request(app, "POST", "/accounts/alice/deposits", { amount: 5 });
+    expect(await settledSoon(deposit)).toBe(false);
+    const read = request(app, "GET", "/accounts/alice");
+    expect(await settledSoon(read)).toBe(false);
+    files.holdSyncs = false;
+    files.releaseSyncs();
+    expect((await deposit).status).toBe(200);
+    expect((await read).body).toEqual({ name: "alice", balance: 15 });
+    await app.close();
+  });
+
+  it("when an answer with a key was given before a crash, its retry after the crash is a replay", async () => {
+    const files = new MemoryFiles();
+    const first = await durableApp(files);
+    await request(first.app, "POST", "/accounts", { name: "alice", initial_balance: 10 });
+    await request(first.app, "POST", "/accounts", { name: "bob", initial_balance: 0 });
+    const answer = await request(first.app, "POST", "/transfers", { sender: "alice", recipient: "bob", amount: 4 }, { "idempotency-key": "pay-1" });
+    expect(answer.status).toBe(200);
+    files.crash();
+    const second = await durableApp(files);
+    const retry = await request(second.app, "POST", "/transfers", { sender: "alice", recipient: "bob", amount: 4 }, { "idempotency-key": "pay-1" });
+    expectReplay(retry, answer);
+    expect(second.bank.getAccount("bob").balance).toBe(4);
+    await second.app.close();
+  });
+
+  it("when an fsync fails, the waiting answer is a 500, the store says so, and nothing is acknowledged after", async () => {
+    const files = new MemoryFiles();
+    const failures: Error[] = [];
+    const { app } = await durableApp(files, (error) => failures.push(error));
+    await request(app, "POST", "/accounts", { name: "alice", initial_balance: 10 });
+    files.failSync = "EIO";
+    const failed = await request(app, "POST", "/accounts/alice/deposits", { amount: 5 });
+    expect(failed.status).toBe(500);
+    expect(failures).toHaveLength(1);
+    expect((await request(app, "POST", "/accounts/alice/deposits", { amount: 1 })).status).toBe(500);
+    expect((await request(app, "GET", "/accounts/alice")).status).toBe(500);
+    await app.close();
+  });
+});
+
+describe("startServer with a data directory", () => {
+  it("when started, stopped and started again on the directory, the bank is back", async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), "bank-server-"));
+    try {
+      const options = { host: "127.0.0.1", port: 0, logLevel: "silent", dataDir, fsync: "always" as const };
+      const first = await startServer(options);
+      const opened = await fetch(`${first.url}/accounts`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"name":"alice","initial_balance":7}' });
+      expect(opened.status).toBe(201);
+      await first.app.close();
+      const second = await startServer(options);
+      expect(await (await fetch(`${second.url}/accounts/alice`)).json()).toEqual({ name: "alice", balance: 7 });
+      await expect(startServer(options)).rejects.toThrow(/is in use by process/);
+      await second.app.close();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
