@@ -2,20 +2,15 @@
 // transfers in full batches of POST /transfers/batch on a few kept-alive connections.
 
 import http from "node:http";
+import { Random } from "../common/random.js";
 
 /** The core's BATCH_SIZE_MAX: a full batch. */
 export const BATCH_SIZE = 8190;
 
-/** A small seeded generator (mulberry32), so that every run loads the same bank. */
+/** Draws in [0, 1) from the benchmarks' seeded generator, so that every run loads the same bank. */
 export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = state;
-    value = Math.imul(value ^ (value >>> 15), value | 1);
-    value ^= value + Math.imul(value ^ (value >>> 7), value | 61);
-    return ((value ^ (value >>> 14)) >>> 0) / 4294967296;
-  };
+  const generator = new Random(seed);
+  return () => generator.next32() / 0x1_0000_0000;
 }
 
 export const accountName = (index: number) => `a${String(index).padStart(6, "0")}`;

@@ -1,74 +1,59 @@
 // The dashboard benchmark (`npm run bench:dashboard`): a bank of 100,000 accounts and 1,000,000
 // transactions loaded over HTTP; each screen's first render and each page of history timed in
 // Chromium; and the batch rate with and without 100 clients of GET /events, alternating in one run.
-// Figures only: it prints them, and with --write records them in docs/BENCHMARKS.md.
+// Figures only, never a pass or a fail: it prints them and writes them in docs/BENCHMARKS.md.
 
 import { fork, type ChildProcess } from "node:child_process";
 import http from "node:http";
-import os from "node:os";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { formatCount as count, markdownTable, median } from "../common/format.js";
+import { loadAverage, machine } from "../common/machine.js";
+import { flag, parseCommandLine, positiveInteger, UsageError, valued, type Values } from "../common/options.js";
+import { BENCHMARKS_MD, writeRegions, type Section } from "../common/regions.js";
 import { accountName, batchBody, batchRate, BATCH_SIZE, expectOk, HUB, openAccounts, random, send, sendBatches } from "./load.js";
 import type { ClientsReport } from "./clients.js";
 import { firstRender, floor, historyPages, launchChromium, type Screen } from "./render.js";
-import { count, machine, median, ms, table, writeRegion } from "./report.js";
 import { startServer } from "./server.js";
 
-const HELP = `Usage: npm run bench:dashboard -- [options]
-
-  --accounts N      accounts to open (default 100000)
-  --transactions N  transfers to load in full batches (default 1000000)
-  --samples N       fresh loads of each screen (default 5)
-  --pages N         pages of history to page through (default 20)
-  --clients N       GET /events clients (default 100)
-  --rounds N        rounds of the batch rate without and with the clients (default 3)
-  --seconds N       seconds of batch load per measurement (default 3)
-  --connections N   connections sending batches (default 4)
-  --write           record the figures in docs/BENCHMARKS.md
-  --help            this text`;
+const COMMAND = {
+  usage: "npm run bench:dashboard -- [options]   (or node dist-bench/dashboard/main.js [options])",
+  summary:
+    "The dashboard benchmark: the real server in a child process, loaded over HTTP with accounts and\n" +
+    "full batches of transfers; each screen's first render and pages of history timed in Chromium;\n" +
+    "and the batch rate with and without clients of GET /events, alternating. Prints the tables and\n" +
+    "writes docs/BENCHMARKS.md.",
+  quick: "a small bank (2,000 accounts, 50,000 transfers), 2 loads a screen, 1 round of 1 s; never writes docs/",
+  options: {
+    accounts: valued("N", "accounts to open", positiveInteger, 100_000, 2_000),
+    transactions: valued("N", "transfers to load, in full batches", positiveInteger, 1_000_000, 50_000),
+    samples: valued("N", "fresh loads of each screen", positiveInteger, 5, 2),
+    pages: valued("N", "pages of history to click through in a row", positiveInteger, 20, 3),
+    clients: valued("N", "GET /events clients in the largest measurement", positiveInteger, 100, 10),
+    rounds: valued("N", "measurements of the batch rate with the clients, and as many without", positiveInteger, 3, 1),
+    seconds: valued("S", "seconds of batch load per measurement", positiveInteger, 3, 1),
+    connections: valued("N", "connections sending batches", positiveInteger, 4),
+    noWrite: flag("print the tables only; do not write docs/", true),
+  },
+};
 
 const TARGET_MS = 200;
 const TARGET_COST = 0.1;
 // A pause after each measurement of the batch rate, for the server to collect what it left.
 const SETTLE_MS = 1000;
 const CLIENTS_SCRIPT = fileURLToPath(new URL("./clients.js", import.meta.url));
-const BENCHMARKS_MD = fileURLToPath(new URL("../../docs/BENCHMARKS.md", import.meta.url));
 
-function options() {
-  const { values } = parseArgs({
-    options: {
-      accounts: { type: "string", default: "100000" },
-      transactions: { type: "string", default: "1000000" },
-      samples: { type: "string", default: "5" },
-      pages: { type: "string", default: "20" },
-      clients: { type: "string", default: "100" },
-      rounds: { type: "string", default: "3" },
-      seconds: { type: "string", default: "3" },
-      connections: { type: "string", default: "4" },
-      write: { type: "boolean", default: false },
-      help: { type: "boolean", default: false },
-    },
-  });
-  const number = (name: keyof typeof values) => {
-    const value = Number(values[name]);
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} must be a whole number of 1 or more`);
-    return value;
-  };
-  return {
-    help: values.help,
-    write: values.write,
-    accounts: number("accounts"),
-    transactions: number("transactions"),
-    samples: number("samples"),
-    pages: number("pages"),
-    clients: number("clients"),
-    rounds: number("rounds"),
-    seconds: number("seconds"),
-    connections: number("connections"),
-  };
-}
+const SECTION: Section = {
+  heading: "## Dashboard",
+  regions: [{ name: "dashboard", placeholder: "_Not run yet: `npm run bench:dashboard`._" }],
+};
 
-type Options = ReturnType<typeof options>;
+type Options = Values<typeof COMMAND.options>;
+
+const ms = (value: number) => `${value < 10 ? value.toFixed(1) : Math.round(value)} ms`;
+const left = (title: string) => ({ title, align: "left" as const });
+const right = (title: string) => ({ title, align: "right" as const });
+
+
 
 /** Starts `count` event stream clients in a process of their own; resolves once all are connected. */
 async function startClients(url: string, clients: number, filtered: boolean, accounts: number): Promise<ChildProcess> {
@@ -202,11 +187,17 @@ async function streams(url: string, options: Options) {
   return results;
 }
 
-function report(options: Options, loaded: Awaited<ReturnType<typeof load>>, rendered: Awaited<ReturnType<typeof renders>>, streamed: Awaited<ReturnType<typeof streams>>): string {
-  const command = "npm run bench:dashboard -- --write";
+function report(
+  options: Options,
+  loaded: Awaited<ReturnType<typeof load>>,
+  rendered: Awaited<ReturnType<typeof renders>>,
+  streamed: Awaited<ReturnType<typeof streams>>,
+  onMachine: string,
+): string {
+  const command = "npm run bench:dashboard";
   const verdict = (times: number[]) => (Math.max(...times) < TARGET_MS ? "yes" : median(times) < TARGET_MS ? "median only" : "**no**");
-  const renderTable = table(
-    ["Screen, loaded afresh (nothing cached)", "Median", "Slowest", `< ${TARGET_MS} ms`],
+  const renderTable = markdownTable(
+    [left("Screen, loaded afresh (nothing cached)"), right("Median"), right("Slowest"), right(`< ${TARGET_MS} ms`)],
     rendered.rows.map(({ label, times }) => [label, ms(median(times)), ms(Math.max(...times)), verdict(times)]),
   );
   const rateRows = streamed.map((result) => {
@@ -224,11 +215,14 @@ function report(options: Options, loaded: Awaited<ReturnType<typeof load>>, rend
       `${count(events)} a run; ${lagged} let go and resumed`,
     ];
   });
-  const rateTable = table(["`/events` clients during the batch load", "Transfers/s without", "With", "Cost", `< ${TARGET_COST * 100}%`, "Events the clients received"], rateRows);
+  const rateTable = markdownTable(
+    [left("`/events` clients during the batch load"), right("Transfers/s without"), right("With"), right("Cost"), right(`< ${TARGET_COST * 100}%`), right("Events the clients received")],
+    rateRows,
+  );
   return [
     "### Dashboard (`npm run bench:dashboard`)",
     "",
-    `Run on ${new Date().toISOString().slice(0, 10)} with \`${command}\` (which builds the package and the benchmark, then runs \`node dist-bench/dashboard/main.js\`), on ${machine()} (load average ${loadAverage.toFixed(1)} when it started), Chromium ${rendered.version}. The server is the real \`bank serve\`, in a child process; Chromium, the loader and the event clients (a process of their own) share the machine with it.`,
+    `Run on ${new Date().toISOString().slice(0, 10)} with \`${command}\` (which builds the package and the benchmark, then runs \`node dist-bench/dashboard/main.js\`), on ${onMachine}, Chromium ${rendered.version}. The server is the real \`bank serve\`, in a child process; Chromium, the loader and the event clients (a process of their own) share the machine with it.`,
     "",
     `The bank: ${count(loaded.summary.accounts)} accounts and ${count(loaded.summary.transactions)} transactions (the openings and ${count(options.transactions)} transfers, one in ten from \`hub\`), loaded over HTTP: the accounts in ${loaded.openSeconds.toFixed(1)} s (32 requests in flight), the transfers in ${loaded.transferSeconds.toFixed(1)} s as full batches of \`POST /transfers/batch\` (${count(options.transactions / loaded.transferSeconds)} transfers/s). The first \`GET /accounts\` after the last account was opened took ${ms(loaded.firstListMs)}: it sorts the names once, and later listings read that order.`,
     "",
@@ -242,28 +236,29 @@ function report(options: Options, loaded: Awaited<ReturnType<typeof load>>, rend
   ].join("\n");
 }
 
-// The machine's load when the run started: other work on it slows every figure.
-let loadAverage = 0;
+/** The machine and how busy it was, in words: other work on a shared machine slows every figure. */
+function describeMachine(loadBefore: number, loadAfter: number): string {
+  const { cpu, cpuCount, memoryGiB, node, platform } = machine();
+  return `${cpu}, ${cpuCount} cores, ${Math.round(memoryGiB)} GiB, ${platform}, Node ${node} (load average ${loadBefore.toFixed(1)} before the run, ${loadAfter.toFixed(1)} after)`;
+}
 
 async function main(): Promise<void> {
-  loadAverage = os.loadavg()[0] ?? 0;
-  const parsed = options();
-  if (parsed.help) {
-    console.log(HELP);
-    return;
-  }
+  const options = parseCommandLine(COMMAND, process.argv.slice(2));
+  if (options === null) return;
+  const loadBefore = loadAverage();
   const server = await startServer();
   try {
-    console.log(`loading ${count(parsed.accounts)} accounts and ${count(parsed.transactions)} transfers...`);
-    const loaded = await load(server.url, parsed);
+    console.log(`loading ${count(options.accounts)} accounts and ${count(options.transactions)} transfers...`);
+    const loaded = await load(server.url, options);
     console.log(`loaded: ${JSON.stringify(loaded.summary)} in ${(loaded.openSeconds + loaded.transferSeconds).toFixed(1)} s`);
-    const rendered = await renders(server.url, parsed, loaded);
-    const streamed = await streams(server.url, parsed);
-    const body = report(parsed, loaded, rendered, streamed);
+    const rendered = await renders(server.url, options, loaded);
+    const streamed = await streams(server.url, options);
+    const body = report(options, loaded, rendered, streamed, describeMachine(loadBefore, loadAverage()));
     console.log(`\n${body}\n`);
-    if (parsed.write) {
-      writeRegion(BENCHMARKS_MD, body);
-      console.log(`written to ${BENCHMARKS_MD}`);
+    if (options.noWrite) console.error("docs/ not written (--quick or --no-write)");
+    else {
+      writeRegions(BENCHMARKS_MD, SECTION, { dashboard: body });
+      console.error(`Wrote ${BENCHMARKS_MD}`);
     }
   } finally {
     await server.stop();
@@ -271,6 +266,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
+  console.error(error instanceof UsageError ? error.message : error);
+  process.exit(error instanceof UsageError ? 2 : 1);
 });

@@ -4,18 +4,21 @@
 
 import { mkdirSync } from "node:fs";
 import http from "node:http";
-import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { parseCommandLine, UsageError } from "../common/options.js";
+import { DOCS_DIRECTORY } from "../common/regions.js";
 import type { Page } from "playwright-core";
 import { expectOk, send } from "./load.js";
 import { launchChromium } from "./render.js";
 import { startServer } from "./server.js";
 
-const HELP = `Usage: npm run screenshots [-- --help]
+const COMMAND = {
+  usage: "npm run screenshots -- [options]   (or node dist-bench/dashboard/screenshots.js [options])",
+  summary: "Writes docs/screenshots/<screen>-1280.png and <screen>-390.png for the dashboard's main screens.",
+  quick: "the pictures at 1280 px only",
+  options: {},
+};
 
-Writes docs/screenshots/<screen>-1280.png and <screen>-390.png for the dashboard's main screens.`;
-
-const OUT = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+const OUT = `${DOCS_DIRECTORY}screenshots/`;
 const WIDTHS = [1280, 390] as const;
 const PEOPLE = ["alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi"];
 
@@ -86,16 +89,14 @@ const SHOTS: readonly Shot[] = [
 ];
 
 async function main(): Promise<void> {
-  if (parseArgs({ options: { help: { type: "boolean", default: false } } }).values.help) {
-    console.log(HELP);
-    return;
-  }
+  const options = parseCommandLine(COMMAND, process.argv.slice(2));
+  if (options === null) return;
   mkdirSync(OUT, { recursive: true });
   const server = await startServer();
   const browser = await launchChromium();
   try {
     await seed(server.url);
-    for (const width of WIDTHS) {
+    for (const width of options.quick ? WIDTHS.slice(0, 1) : WIDTHS) {
       for (const shot of SHOTS) {
         const context = await browser.newContext({ viewport: { width, height: width === 390 ? 844 : 900 }, locale: "en-US", timezoneId: "UTC", deviceScaleFactor: 1 });
         const page = await context.newPage();
@@ -117,6 +118,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
+  console.error(error instanceof UsageError ? error.message : error);
+  process.exit(error instanceof UsageError ? 2 : 1);
 });
