@@ -129,9 +129,10 @@ beforeAll(async () => {
   installedOnThisNode = onThisNode;
 }, 2 * STEP_TIMEOUT_MS);
 
+// Removing the installed trees takes seconds, more on a busy machine than the default 10 s allow.
 afterAll(() => {
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
-});
+}, STEP_TIMEOUT_MS);
 
 describe("the README's library examples", () => {
   it("are found, and the first says the seed's history and a balance of 400", () => {

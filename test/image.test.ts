@@ -238,6 +238,7 @@ describe("the image's runtime stage, built as the Dockerfile says", () => {
       server.kill("SIGKILL");
       await exited;
     }
+    // Removing the two stages' trees takes seconds, more on a busy machine than the default 10 s allow.
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
     // Removing a whole node_modules can take a while on a busy machine.
   }, STEP_TIMEOUT_MS);
@@ -262,6 +263,15 @@ describe("the image's runtime stage, built as the Dockerfile says", () => {
     });
     expect(created.status).toBe(201);
     expect(await created.json()).toMatchObject({ name: "alice", balance: 100 });
+  });
+
+  it("with the image's own HOST (0.0.0.0) and no key, refuses to start and says how to configure one", async () => {
+    const [, ...args] = JSON.parse(argsOf(RUNTIME, "CMD")[0] ?? "[]") as string[];
+    const refused = await run(process.execPath, args, {
+      cwd: runtime.root, env: { ...imageEnv, HOST: envOf(RUNTIME).HOST }, timeoutMs: START_TIMEOUT_MS,
+    });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^error: Refusing to serve without access control on 0\.0\.0\.0, .*ADMIN_API_KEY/);
   });
 
   it("passes its own HEALTHCHECK", async () => {

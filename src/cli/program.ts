@@ -3,6 +3,8 @@
 
 import { readFileSync } from "node:fs";
 import { Command, InvalidArgumentError } from "commander";
+import { parseRateLimit } from "../http/auth/index.js";
+import { parseCorsOrigins } from "../http/cors.js";
 import {
   closeOnSignals,
   parseFsync,
@@ -31,8 +33,8 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(PACKAGE_JSON_URL, "utf8")) as { version: string }).version;
 }
 
-/** A flag's parser whose errors commander reports as one line. */
-function option<T>(parse: (text: string) => T): (text: string) => T {
+/** An option's parser whose errors commander reports in one line, naming the option. */
+function optionParser<T>(parse: (text: string) => T): (text: string) => T {
   return (text) => {
     try {
       return parse(text);
@@ -41,6 +43,19 @@ function option<T>(parse: (text: string) => T): (text: string) => T {
     }
   };
 }
+
+const portOption = optionParser(parsePort);
+const rateLimitOption = optionParser(parseRateLimit);
+
+/** --cors-origin may be repeated, each a list; every value is checked as it is read. */
+function corsOriginOption(text: string, previous: string[] = []): string[] {
+  optionParser((value) => parseCorsOrigins([value]))(text);
+  return [...previous, text];
+}
+
+const SERVE_DESCRIPTION =
+  "Serve the REST API (docs at /docs). HOST, PORT, LOG_LEVEL, DATA_DIR, FSYNC, ADMIN_API_KEY, API_KEYS_FILE, " +
+  "ALLOW_OPEN_ACCESS, RATE_LIMIT and CORS_ORIGINS are read from the environment; a flag wins over its variable";
 
 /**
  * Builds the `bank` program.
@@ -56,19 +71,25 @@ export function buildProgram(overrides: Partial<ProgramDeps> = {}): Command {
 
   program
     .command("serve")
-    .description("Serve the REST API (docs at /docs); HOST, PORT, LOG_LEVEL, DATA_DIR and FSYNC are read from the environment")
+    .description(SERVE_DESCRIPTION)
     .option("--host <host>", "address to listen on (default: HOST or 127.0.0.1)")
-    .option("--port <port>", "port to listen on, 0 for any free one (default: PORT or 8000)", option(parsePort))
+    .option("--port <port>", "port to listen on, 0 for any free one (default: PORT or 8000)", portOption)
     .option("--log-level <level>", "fatal, error, warn, info (a line per request), debug, trace or silent (default: LOG_LEVEL or info)",
-      option((text) => parseLogLevel(text, "--log-level")))
+      optionParser((text) => parseLogLevel(text, "--log-level")))
     .option("--data-dir <dir>", "keep the bank on disk in this directory (default: DATA_DIR, or in memory)")
-    .option("--fsync <policy>", 'with --data-dir: "always" (default) or an interval such as "100ms" (default: FSYNC)', option(parseFsync))
-    .action(async (flags: ServerOverrides, command: Command) => {
+    .option("--fsync <policy>", 'with --data-dir: "always" (default) or an interval such as "100ms" (default: FSYNC)', optionParser(parseFsync))
+    .option("--api-keys-file <file>", "JSON file of API keys, which turns access control on (or API_KEYS_FILE; with ADMIN_API_KEY, both count)")
+    .option("--allow-open-access", "serve WITHOUT access control on an address that is not loopback (or ALLOW_OPEN_ACCESS=1)")
+    .option("--rate-limit <rate>", "requests per credential (per address when open), N/s or N/min (or RATE_LIMIT; default: none)", rateLimitOption)
+    .option("--cors-origin <origin>", "let this browser origin call the API; repeat it or separate origins with commas (or CORS_ORIGINS)", corsOriginOption)
+    .action(async (flags: Omit<ServerOverrides, "corsOrigins"> & { corsOrigin?: string[] }, command: Command) => {
+      const { corsOrigin, ...overrides } = flags;
       let app;
       try {
-        ({ app } = await deps.startServer(resolveServerOptions(deps.env, flags)));
+        const options = resolveServerOptions(deps.env, { ...overrides, ...(corsOrigin !== undefined && { corsOrigins: corsOrigin }) });
+        ({ app } = await deps.startServer(options));
       } catch (error) {
-        // A bad PORT or LOG_LEVEL, or a port in use: one line, not a stack trace.
+        // A bad variable or keys file, an open bank beyond loopback, a port in use: one line, not a stack.
         command.error(`error: ${(error as Error).message}`);
       }
       await closeOnSignals(app, deps.signals);

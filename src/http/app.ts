@@ -1,6 +1,7 @@
 // Builds the HTTP application around a bank: options, validation, errors, docs and routes. It
 // never listens; server.ts does, and tests use `app.inject()`.
 
+import cors from "@fastify/cors";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import Fastify, {
   type FastifyBaseLogger,
@@ -13,6 +14,9 @@ import Fastify, {
 import { Bank } from "../core/index.js";
 import { storeOf } from "../core/internal.js";
 import { durableResponses } from "./durability.js";
+import { keepHolderTokens } from "./auth/durable-tokens.js";
+import { edgeOf, idempotencyScopeOf, type AccessOptions, type RateLimit } from "./auth/index.js";
+import { corsOptions } from "./cors.js";
 import { handleFrameworkError, registerErrorHandlers } from "./errors.js";
 import { answerClientError } from "./client-errors.js";
 import { registerDashboard } from "./dashboard.js";
@@ -30,6 +34,7 @@ import { registerHealthRoutes } from "./routes/health.js";
 import { registerHistoryRoutes } from "./routes/history.js";
 import { registerProblemRoutes } from "./routes/problems.js";
 import { registerRootRoutes } from "./routes/root.js";
+import { registerTokenRoutes } from "./routes/tokens.js";
 import { registerTransferRoutes } from "./routes/transfers.js";
 import { createValidatorCompiler, formatValidationErrors } from "./validation.js";
 
@@ -56,6 +61,26 @@ export interface AppOptions {
   fastBatchReader?: boolean;
   /** How often an idle event stream sends a heartbeat (default EVENTS_HEARTBEAT_MS). */
   eventsHeartbeatMs?: number;
+  /**
+   * Access control: on when `keys` holds at least one API key (see docs/API.md). Off (the default),
+   * no hook is registered and every route is open, as for a sandbox on a loopback address.
+   */
+  access?: AccessOptions;
+  /** Requests per window allowed to each credential (each address when open); off unless given. */
+  rateLimit?: RateLimit;
+  /** Origins allowed to call the API from a browser (`*` for any); CORS is off unless given. */
+  corsOrigins?: readonly string[];
+}
+
+// Whatever logger options are given, a credential is never written to the log.
+const REDACTED_PATHS = ["req.headers.authorization", "headers.authorization"];
+
+function withRedaction(logger: FastifyServerOptions["logger"]): FastifyServerOptions["logger"] {
+  if (logger === undefined || logger === false) return false;
+  const options = logger === true ? {} : logger;
+  const given = options.redact;
+  const paths = Array.isArray(given) ? given : given?.paths ?? [];
+  return { ...options, redact: { ...(Array.isArray(given) ? {} : given), paths: [...paths, ...REDACTED_PATHS] } };
 }
 
 /**
@@ -67,8 +92,13 @@ export interface AppOptions {
  */
 export function buildApp(options: AppOptions = {}): BankApp {
   const bank = options.bank ?? new Bank();
+  const edge = edgeOf(options);
+  const secured = edge?.secured ?? false;
+  const store = storeOf(bank);
+  // Holder tokens of a durable bank are journaled with the changes that make them.
+  if (edge?.tokens !== undefined && store !== null) keepHolderTokens(edge.tokens, store);
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withRedaction(options.logger),
     bodyLimit: BODY_LIMIT_BYTES,
     // A missing Host is refused by checkRequest, as a problem rather than Node's bare 400.
     http: { maxHeaderSize: HEADERS_BYTES_MAX, requireHostHeader: false },
@@ -98,17 +128,22 @@ export function buildApp(options: AppOptions = {}): BankApp {
   const routes = new RouteTable();
   app.addHook("onRoute", routes.record);
   registerErrorHandlers(app, routes);
-  app.addHook("onRoute", idempotentPosts(options.idempotency, storeOf(bank)));
+  // CORS first, so that its headers are on every answer, refusals of access control included.
+  if (options.corsOrigins !== undefined && options.corsOrigins.length > 0) app.register(cors, corsOptions(options.corsOrigins));
+  app.addHook("onRoute", idempotentPosts(options.idempotency, secured ? idempotencyScopeOf : undefined, store));
+  // After idempotency's onRoute hook, so that each route's guard and limit run before its own hooks.
+  edge?.register(app);
   // Last of the onRoute hooks: it appends its onSend after the idempotency hooks' (see durability.ts).
   const durable = durableResponses(bank);
   if (durable !== null) app.addHook("onRoute", durable);
-  registerOpenApi(app);
+  registerOpenApi(app, secured);
   // Routes go in a plugin so that they are added after the OpenAPI generator has loaded.
   app.register((routes: BankApp, _options, done) => {
     registerRootRoutes(routes);
     registerProblemRoutes(routes);
     registerHealthRoutes(routes);
-    registerAccountRoutes(routes, bank);
+    registerAccountRoutes(routes, bank, edge?.tokens);
+    if (edge?.tokens !== undefined) registerTokenRoutes(routes, bank, edge.tokens);
     registerCashRoutes(routes, bank);
     registerTransferRoutes(routes, bank);
     registerBatchRoutes(routes, bank, validatorCompiler, options.fastBatchReader ?? true);

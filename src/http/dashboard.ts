@@ -58,13 +58,16 @@ export function dashboardIndexHtml(root = dashboardRoot()): string {
 
 /**
  * The dashboard's page, as a handler returns it, with its headers set on `reply`: its type, its
- * security policy, and no caching without revalidation.
+ * security policy (its own, not helmet's, which covers the Swagger UI only), no referrer, and no
+ * caching without revalidation.
  */
 export function dashboardPage(reply: FastifyReply, root = dashboardRoot()): string {
   reply
     .type(HTML_CONTENT_TYPE)
     .header("content-security-policy", DASHBOARD_CONTENT_SECURITY_POLICY)
     .header("x-content-type-options", "nosniff")
+    // The address's fragment names the screen (an account's name): no page is told it.
+    .header("referrer-policy", "no-referrer")
     .header("cache-control", "no-cache");
   return dashboardIndexHtml(root);
 }

@@ -121,6 +121,14 @@ export const HTTP_PROBLEMS = {
     description: "The request cannot be read: a path or query that is not percent-encoded UTF-8, no Host header, " +
       "or bytes that are not valid HTTP/1.1; correct the client's request.",
   },
+  UNAUTHORIZED: {
+    status: 401, slug: "unauthorized", title: "Unauthorized",
+    description: "No credential, or one that is malformed, unknown or revoked; send Authorization: Bearer <key or holder token>.",
+  },
+  FORBIDDEN: {
+    status: 403, slug: "forbidden", title: "Forbidden",
+    description: "The credential does not allow this: a scope the key lacks, or an account that is not the holder token's.",
+  },
   ROUTE_NOT_FOUND: {
     status: 404, slug: "route-not-found", title: "Route not found",
     description: "Nothing is at this path (no route, or no problem type of this name); /docs lists every route.",
@@ -158,6 +166,10 @@ export const HTTP_PROBLEMS = {
   IDEMPOTENCY_KEY_IN_PROGRESS: {
     status: 409, slug: "idempotency-key-in-progress", title: "Idempotency key in progress",
     description: "The first request with this Idempotency-Key has not been answered yet; retry once it has.",
+  },
+  RATE_LIMITED: {
+    status: 429, slug: "rate-limited", title: "Too many requests",
+    description: "Over the rate limit for this credential, or too many failed authentications from this address; wait as Retry-After says.",
   },
   INTERNAL_ERROR: {
     status: 500, slug: "internal-error", title: "Internal server error",

@@ -1,6 +1,8 @@
 // Idempotency keys over HTTP: the first POST with an `Idempotency-Key` runs and its response is
 // kept; a retry with the same key, route and body gets that response again, byte for byte, and has
-// no second effect. Only POST routes carry the hooks, so reads pay nothing for it.
+// no second effect. Only POST routes carry the hooks, so reads pay nothing for it. With access
+// control on, keys are scoped to the credential that sent them: the same key from two clients is
+// two keys. A field a route marks as secret (a holder token) is never kept, nor replayed.
 
 import { createHash } from "node:crypto";
 import type {
@@ -51,8 +53,21 @@ export type IdempotencyOptions = Pick<IdempotencyStoreOptions<StoredResponse>, "
  * (the owner) and has not been answered yet.
  */
 interface KeyState {
+  /** The key as the client sent it, for messages. */
   readonly key: string;
+  /** The key in the store: the client's, within its credential's scope. */
+  readonly storeKey: string;
   owner: boolean;
+}
+
+/** The scope of a request's keys: "" (one scope) unless access control tells credentials apart. */
+export type IdempotencyScope = (request: FastifyRequest) => string;
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** Top-level fields of a 2xx body that are secrets: left out of the response kept for replay. */
+    secretFields?: readonly string[];
+  }
 }
 
 const states = new WeakMap<FastifyRequest, KeyState>();
@@ -74,7 +89,11 @@ const KeyHeaders = Type.Object({
  * Returns an `onRoute` hook that gives every POST route the idempotency hooks, the header in its
  * schema and the 409 and 422 answers in its documented responses.
  */
-export function idempotentPosts(options: IdempotencyOptions = {}, durable: Store | null = null): (route: RouteOptions) => void {
+export function idempotentPosts(
+  options: IdempotencyOptions = {},
+  scopeOf?: IdempotencyScope,
+  durable: Store | null = null,
+): (route: RouteOptions) => void {
   const store = new IdempotencyStore<StoredResponse>({
     bytesMax: IDEMPOTENCY_RESPONSE_BYTES_MAX,
     ...options,
@@ -82,7 +101,7 @@ export function idempotentPosts(options: IdempotencyOptions = {}, durable: Store
   });
   // With a durable bank, the kept responses are kept on disk too: a retry after a crash is a replay.
   durable?.addScope(idempotencyScope(DURABLE_SCOPE, store, { encode: (response) => response, decode: (json) => json as StoredResponse }));
-  const hooks = keyHooks(store);
+  const hooks = keyHooks(store, scopeOf);
   return (route) => {
     if (route.method !== "POST") return;
     route.onRequest = [hooks.onRequest, ...asArray(route.onRequest)];
@@ -101,7 +120,7 @@ function asArray<T>(hooks: T | T[] | undefined): T[] {
   return Array.isArray(hooks) ? hooks : [hooks];
 }
 
-function keyHooks(store: IdempotencyStore<StoredResponse>) {
+function keyHooks(store: IdempotencyStore<StoredResponse>, scopeOf: IdempotencyScope | undefined) {
   return {
     /** Reserves the key before the body arrives, so that a concurrent retry gets a 409. */
     onRequest(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction): void {
@@ -113,12 +132,14 @@ function keyHooks(store: IdempotencyStore<StoredResponse>) {
       } catch (error) {
         return done(error as Error);
       }
-      const lookup = store.begin(key);
+      // A newline is in no key and no scope, so no two scopes' keys can meet.
+      const storeKey = scopeOf === undefined ? key : `${scopeOf(request)}\n${key}`;
+      const lookup = store.begin(storeKey);
       if (lookup.kind === "pending") {
         sendProblem(reply, httpProblem("IDEMPOTENCY_KEY_IN_PROGRESS", inProgressDetail(key)));
         return;
       }
-      states.set(request, { key, owner: lookup.kind === "new" });
+      states.set(request, { key, storeKey, owner: lookup.kind === "new" });
       done();
     },
 
@@ -128,10 +149,10 @@ function keyHooks(store: IdempotencyStore<StoredResponse>) {
       if (state === undefined) return done();
       const fingerprint = fingerprintOf(request);
       if (state.owner) {
-        store.settle(state.key, fingerprint);
+        store.settle(state.storeKey, fingerprint);
         return done();
       }
-      const lookup = store.begin(state.key, fingerprint);
+      const lookup = store.begin(state.storeKey, fingerprint);
       switch (lookup.kind) {
         case "replay":
           replay(reply, lookup.outcome);
@@ -155,14 +176,15 @@ function keyHooks(store: IdempotencyStore<StoredResponse>) {
         if (reply.statusCode < 500 && typeof payload === "string") {
           const contentType = String(reply.getHeader("content-type"));
           const location = reply.getHeader("location");
-          store.complete(state.key, {
+          const secrets = request.routeOptions.config.secretFields;
+          store.complete(state.storeKey, {
             statusCode: reply.statusCode,
             contentType,
             location: typeof location === "string" ? location : undefined,
-            body: payload,
+            body: secrets === undefined || reply.statusCode >= 300 ? payload : withoutFields(payload, secrets),
           });
         } else {
-          store.abandon(state.key);
+          store.abandon(state.storeKey);
         }
         // From here on the key is not this request's: a retry may reserve it before this response
         // has finished, and this request's end must not release that retry's reservation.
@@ -187,7 +209,14 @@ function keyHooks(store: IdempotencyStore<StoredResponse>) {
 
 function release(store: IdempotencyStore<StoredResponse>, request: FastifyRequest): void {
   const state = states.get(request);
-  if (state?.owner === true) store.abandon(state.key);
+  if (state?.owner === true) store.abandon(state.storeKey);
+}
+
+/** A JSON object's text without some of its top-level fields, the others as they were. */
+function withoutFields(payload: string, fields: readonly string[]): string {
+  const body = JSON.parse(payload) as Record<string, unknown>;
+  for (const field of fields) delete body[field];
+  return JSON.stringify(body);
 }
 
 function replay(reply: FastifyReply, response: StoredResponse): void {

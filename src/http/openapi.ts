@@ -1,5 +1,8 @@
-// The OpenAPI 3 document, generated from the route schemas, and the Swagger UI that shows it.
+// The OpenAPI 3 document, generated from the route schemas, and the Swagger UI that shows it: only
+// its routes carry the security headers of @fastify/helmet (the dashboard's page sets its own, in
+// dashboard.ts, for a policy of its own).
 
+import helmet from "@fastify/helmet";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { FastifyInstance } from "fastify";
@@ -11,6 +14,9 @@ export const OPENAPI_PATH = "/openapi.json";
 
 /** Where the Swagger UI is served. */
 export const DOCS_PATH = "/docs";
+
+/** The name of the bearer security scheme in the OpenAPI document. */
+export const BEARER_SCHEME = "bearer";
 
 const DESCRIPTION = [
   [
@@ -26,11 +32,24 @@ const DESCRIPTION = [
   ],
 ].map((lines) => lines.join(" ")).join("\n\n");
 
+const BEARER_DESCRIPTION =
+  "An API key (ADMIN_API_KEY or one of the keys file) or an account's holder token (bst_...), " +
+  "sent as `Authorization: Bearer <secret>`. Routes marked with a lock need one.";
+
+// Helmet's defaults, less two that do not fit a server often reached over plain HTTP: the CSP's
+// upgrade-insecure-requests (the page's own scripts would be asked for over HTTPS) and HSTS
+// (a TLS proxy in front of the server decides that). The Swagger UI loads no inline script.
+const HELMET_OPTIONS = {
+  contentSecurityPolicy: { directives: { "upgrade-insecure-requests": null } },
+  strictTransportSecurity: false,
+};
+
 /**
  * Registers the document generator and the UI. Must be registered before the routes, whose
- * schemas it collects as they are added.
+ * schemas it collects as they are added. `secured`: access control is on, so the document
+ * declares the bearer scheme (each route says whether it needs it).
  */
-export function registerOpenApi(app: FastifyInstance): void {
+export function registerOpenApi(app: FastifyInstance, secured = false): void {
   app.register(swagger, {
     openapi: {
       openapi: "3.0.3",
@@ -42,10 +61,20 @@ export function registerOpenApi(app: FastifyInstance): void {
         { name: "health", description: "Liveness" },
         { name: "about", description: "The server itself: its welcome and its problem types" },
       ],
+      ...(secured && {
+        components: { securitySchemes: { [BEARER_SCHEME]: { type: "http", scheme: "bearer", description: BEARER_DESCRIPTION } } },
+      }),
     },
     // Always the OpenAPI 3 form here, since `openapi` is given.
     transformObject: (document) => withDocumentedBounds("openapiObject" in document ? document.openapiObject : document.swaggerObject),
   });
-  app.register(swaggerUi, { routePrefix: DOCS_PATH });
-  app.get(OPENAPI_PATH, { schema: { hide: true } }, () => app.swagger());
+  // In a scope of their own, so that the security headers are on the docs' pages and assets only.
+  app.register(async (docs) => {
+    await docs.register(helmet, HELMET_OPTIONS);
+    await docs.register(swaggerUi, { routePrefix: DOCS_PATH });
+  });
+  // In a plugin, so that it is added after the hooks that tag every route.
+  app.register(async (scope) => {
+    scope.get(OPENAPI_PATH, { schema: { hide: true } }, () => app.swagger());
+  });
 }

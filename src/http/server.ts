@@ -1,14 +1,26 @@
-// Runs the app on a socket: reads HOST, PORT, LOG_LEVEL, DATA_DIR and FSYNC, opens the bank (on
-// disk when a data directory is given), listens, prints where the API and its docs are, and closes
-// gracefully on SIGINT/SIGTERM (requests in flight finish first, then the bank is closed).
+// Runs the app on a socket: reads HOST, PORT, LOG_LEVEL, DATA_DIR, FSYNC and the access settings,
+// refuses to serve an open bank beyond loopback, opens the bank (on disk when a data directory is
+// given), listens, prints where the API and its docs are, and closes gracefully on SIGINT/SIGTERM
+// (requests in flight finish first, then the bank is closed).
 
 import type { Bank } from "../core/index.js";
 import { openBank, type FsyncPolicy, type StoreFailedError } from "../store/index.js";
 import { buildApp, type BankApp } from "./app.js";
+import {
+  adminKey,
+  combineKeys,
+  parseRateLimit,
+  readApiKeysFile,
+  type ApiKey,
+  type HolderTokens,
+  type RateLimit,
+} from "./auth/index.js";
+import { isLoopbackHost } from "./auth/loopback.js";
+import { parseCorsOrigins } from "./cors.js";
 import { logFormatFor, loggerOptions, type LogFormat, type Output } from "./log-lines.js";
 import { DOCS_PATH } from "./openapi.js";
 
-/** Where and how loudly to serve, and where the bank is kept. */
+/** Where and how loudly to serve, to whom, and where the bank is kept. */
 export interface ServerOptions {
   host: string;
   port: number;
@@ -27,6 +39,14 @@ export interface ServerOptions {
    * Redis does), so that nothing is acknowledged after the failure.
    */
   onStoreFailure?: (error: StoreFailedError) => void;
+  /** API keys: with at least one, access control is on (see docs/API.md). */
+  apiKeys?: readonly ApiKey[];
+  /** The holder tokens' registry, when the caller keeps it. */
+  tokens?: HolderTokens;
+  /** Serve without access control on an address that is not loopback. */
+  allowOpenAccess?: boolean;
+  rateLimit?: RateLimit;
+  corsOrigins?: readonly string[];
 }
 
 export const DEFAULT_HOST = "127.0.0.1";
@@ -75,22 +95,63 @@ export interface ServerOverrides {
   logLevel?: string;
   dataDir?: string;
   fsync?: FsyncPolicy;
+  apiKeysFile?: string;
+  allowOpenAccess?: boolean;
+  rateLimit?: RateLimit;
+  /** Each value as given to --cors-origin: one origin or a comma-separated list. */
+  corsOrigins?: readonly string[];
+}
+
+/** Reads a yes-or-no environment variable: 1 or true, 0 or false (or empty); throws otherwise. */
+export function parseSwitch(name: string, text: string | undefined): boolean {
+  if (text === undefined || text === "" || text === "0" || text === "false") return false;
+  if (text === "1" || text === "true") return true;
+  throw new Error(`${name} must be 1 or true (or 0, false or empty), not '${text}'`);
 }
 
 /**
- * Server options: `overrides` (command-line flags) first, then HOST, PORT, LOG_LEVEL, DATA_DIR and
- * FSYNC from `env`, then the defaults. Throws a clear error for a bad port, log level or policy.
+ * Server options: `overrides` (command-line flags) first, then the environment (HOST, PORT,
+ * LOG_LEVEL, DATA_DIR, FSYNC, ADMIN_API_KEY, API_KEYS_FILE, ALLOW_OPEN_ACCESS, RATE_LIMIT,
+ * CORS_ORIGINS), then the defaults. Reads the keys file. Throws a clear, one-line error for any
+ * value that is not valid. Options left unset are left out.
  */
 export function resolveServerOptions(env: NodeJS.ProcessEnv, overrides: ServerOverrides = {}): ServerOptions {
   const dataDir = overrides.dataDir ?? (env.DATA_DIR || undefined);
   const fsync = overrides.fsync ?? (env.FSYNC ? parseFsync(env.FSYNC) : undefined);
+  const admin = env.ADMIN_API_KEY ? adminKey(env.ADMIN_API_KEY) : undefined;
+  const keysFile = overrides.apiKeysFile ?? (env.API_KEYS_FILE || undefined);
+  const apiKeys = combineKeys(admin, keysFile === undefined ? [] : readApiKeysFile(keysFile));
+  const allowOpenAccess = overrides.allowOpenAccess || parseSwitch("ALLOW_OPEN_ACCESS", env.ALLOW_OPEN_ACCESS);
+  const rateLimit = overrides.rateLimit ?? (env.RATE_LIMIT ? parseRateLimit(env.RATE_LIMIT) : undefined);
+  const corsOrigins = parseCorsOrigins(overrides.corsOrigins ?? (env.CORS_ORIGINS ? [env.CORS_ORIGINS] : []));
   return {
     host: overrides.host ?? (env.HOST || DEFAULT_HOST),
     port: overrides.port ?? (env.PORT ? parsePort(env.PORT) : DEFAULT_PORT),
     logLevel: overrides.logLevel ?? parseLogLevel(env.LOG_LEVEL || DEFAULT_LOG_LEVEL),
     ...(dataDir !== undefined && { dataDir }),
     ...(fsync !== undefined && { fsync }),
+    ...(apiKeys.length > 0 && { apiKeys }),
+    ...(allowOpenAccess && { allowOpenAccess }),
+    ...(rateLimit !== undefined && { rateLimit }),
+    ...(corsOrigins.length > 0 && { corsOrigins }),
   };
+}
+
+/**
+ * Refuses to serve an open bank where others can reach it: without an API key, only a loopback
+ * host is served, unless `allowOpenAccess` says otherwise. Returns whether access control is on.
+ */
+export function checkExposure(options: Pick<ServerOptions, "host" | "apiKeys" | "allowOpenAccess">): boolean {
+  const secured = (options.apiKeys ?? []).length > 0;
+  if (!secured && !options.allowOpenAccess && !isLoopbackHost(options.host)) {
+    throw new Error(
+      `Refusing to serve without access control on ${options.host}, which is not a loopback address: ` +
+        "anyone who could reach it could move any account's money. Set ADMIN_API_KEY=<secret> or " +
+        "--api-keys-file FILE (see docs/API.md, Access control), or pass --allow-open-access " +
+        "(ALLOW_OPEN_ACCESS=1) to serve it open all the same",
+    );
+  }
+  return secured;
 }
 
 /**
@@ -102,6 +163,7 @@ export function resolveServerOptions(env: NodeJS.ProcessEnv, overrides: ServerOv
  * const { app, url } = await startServer({ host: "127.0.0.1", port: 0, logLevel: "warn" });
  */
 export async function startServer(options: ServerOptions): Promise<{ app: BankApp; url: string }> {
+  const secured = checkExposure(options);
   const notices: string[] = [];
   const bank = options.bank ?? (options.dataDir === undefined ? undefined : await openBank({
     dataDir: options.dataDir,
@@ -111,7 +173,13 @@ export async function startServer(options: ServerOptions): Promise<{ app: BankAp
   }));
   const output = options.output ?? process.stdout;
   const logger = loggerOptions(options.logLevel, options.logFormat ?? logFormatFor(output), output);
-  const app = buildApp({ logger, ...(bank !== undefined && { bank }) });
+  const app = buildApp({
+    logger,
+    ...(bank !== undefined && { bank }),
+    ...(secured && { access: { keys: options.apiKeys as ApiKey[], ...(options.tokens !== undefined && { tokens: options.tokens }) } }),
+    ...(options.rateLimit !== undefined && { rateLimit: options.rateLimit }),
+    ...(options.corsOrigins !== undefined && { corsOrigins: options.corsOrigins }),
+  });
   for (const notice of notices) app.log.warn(notice);
   // The bank closes after the server: requests in flight finish, then the journal gets its snapshot.
   if (options.bank === undefined && bank !== undefined) app.addHook("onClose", () => bank.close());
@@ -121,6 +189,8 @@ export async function startServer(options: ServerOptions): Promise<{ app: BankAp
     // Fastify logs each address it listens on at info, in these words.
     const url = await app.listen({ host: options.host, port: options.port, listenTextResolver: where });
     if (QUIETER_THAN_INFO.includes(options.logLevel)) output.write(`${where(url)}\n`);
+    const summary = accessSummary(options);
+    app.log[summary.level](summary.message);
     return { app, url };
   } catch (error) {
     await app.close();
@@ -132,6 +202,24 @@ export async function startServer(options: ServerOptions): Promise<{ app: BankAp
 function exitOnStoreFailure(error: StoreFailedError): never {
   process.stderr.write(`fatal: ${error.message}\n`);
   process.exit(1);
+}
+
+/** The line the server logs on start about who may call it: a warning when it is open beyond loopback. */
+export function accessSummary(options: ServerOptions): { level: "info" | "warn"; message: string } {
+  const keys = options.apiKeys ?? [];
+  const per = keys.length > 0 ? "credential" : "address";
+  const limit = options.rateLimit === undefined ? "no rate limit" : `rate limit ${options.rateLimit.text} per ${per}`;
+  if (keys.length > 0) {
+    const names = keys.map((key) => key.name).join(", ");
+    return { level: "info", message: `Access control on: API keys ${names}; ${limit}` };
+  }
+  if (isLoopbackHost(options.host)) {
+    return { level: "info", message: `Access control off (an open sandbox on a loopback address); ${limit}` };
+  }
+  return {
+    level: "warn",
+    message: `Access control OFF on ${options.host} (--allow-open-access): anyone who can reach it can move any account's money; ${limit}`,
+  };
 }
 
 /** The part of `process` that signal handling needs; tests pass an EventEmitter. */

@@ -78,6 +78,35 @@ describe("node dist/cli/main.js", () => {
     expect(stdout).toBe(`${version}\n`);
   });
 
+  it("with ADMIN_API_KEY set, serves with access control, says so, and logs no secret", async () => {
+    const secret = "admin-secret-0123456789";
+    const { child, url, output } = await serve({ LOG_LEVEL: "info", ADMIN_API_KEY: secret });
+    expect((await fetch(`${url}/accounts`)).status).toBe(401);
+    const created = await fetch(`${url}/accounts`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ name: "alice", initial_balance: 1 }),
+    });
+    const { token } = (await created.json()) as { token: string };
+    expect((await fetch(`${url}/accounts/alice`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    const exited = exitCode(child);
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(output()).toContain("Access control on: API keys admin; no rate limit");
+    expect(output()).not.toContain(secret);
+    expect(output()).not.toContain(token);
+  });
+
+  it("when HOST is not loopback and no key is set, exits 1 with one line before listening", async () => {
+    const env = { ...process.env, HOST: "0.0.0.0", PORT: "0", ADMIN_API_KEY: "", API_KEYS_FILE: "", ALLOW_OPEN_ACCESS: "" };
+    const child = spawn(process.execPath, [MAIN, "serve"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await exitCode(child)).toBe(1);
+    expect(stderr).toMatch(/^error: Refusing to serve without access control on 0\.0\.0\.0, which is not a loopback address: .*\n$/);
+    expect(stderr.split("\n")).toHaveLength(2);
+  });
+
   it("when PORT is not a port, exits 1 with one line", async () => {
     const child = spawn(process.execPath, [MAIN, "serve"], { env: { ...process.env, PORT: "abc" }, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "";

@@ -3,7 +3,9 @@
 // `bank` alone and `bank --version` answer on stdout and exit 0.
 
 import { EventEmitter } from "node:events";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 import type { BankApp } from "../../src/http/app.js";
 import { startServer, type ServerOptions } from "../../src/http/server.js";
@@ -119,6 +121,68 @@ describe("bank serve", () => {
     const { program, errors } = programFor({ env: { LOG_LEVEL: "chatty" }, startServer: vi.fn() });
     await expect(program.parseAsync(["serve"], { from: "user" })).rejects.toThrow();
     expect(errors.join("")).toMatch(/^error: LOG_LEVEL must be one of .*, not 'chatty'\n$/);
+  });
+});
+
+describe("bank serve, access settings", () => {
+  function keysFile(): string {
+    const file = join(mkdtempSync(join(tmpdir(), "banking-cli-")), "keys.json");
+    writeFileSync(file, JSON.stringify([{ name: "ops", key: "ops-secret-0123456789", scopes: ["money:move"] }]));
+    return file;
+  }
+
+  /** Runs `bank serve` with `args` and `env` and returns the options the server was started with. */
+  async function servedWith(args: string[], env: NodeJS.ProcessEnv = {}): Promise<ServerOptions> {
+    const signals = new EventEmitter();
+    const fakeStart = vi.fn(async () => ({ app: { close: async () => undefined, log: { info: () => undefined } } as unknown as BankApp, url: "" }));
+    const { program } = programFor({ env, signals, startServer: fakeStart });
+    const running = program.parseAsync(["serve", ...args], { from: "user" });
+    await vi.waitFor(() => expect(fakeStart).toHaveBeenCalledOnce());
+    signals.emit("SIGTERM");
+    await running;
+    return (fakeStart.mock.calls[0] as unknown as [ServerOptions])[0];
+  }
+
+  it("reads --api-keys-file, --allow-open-access, --rate-limit and repeated --cors-origin", async () => {
+    const options = await servedWith([
+      "--api-keys-file", keysFile(), "--allow-open-access", "--rate-limit", "100/s",
+      "--cors-origin", "https://a.example", "--cors-origin", "https://b.example,https://c.example",
+    ]);
+    expect(options.apiKeys?.map((key) => key.name)).toEqual(["ops"]);
+    expect(options).toMatchObject({
+      allowOpenAccess: true, rateLimit: { max: 100, windowMs: 1000 },
+      corsOrigins: ["https://a.example", "https://b.example", "https://c.example"],
+    });
+  });
+
+  it("reads the same from API_KEYS_FILE, ADMIN_API_KEY, ALLOW_OPEN_ACCESS, RATE_LIMIT and CORS_ORIGINS", async () => {
+    const options = await servedWith([], {
+      API_KEYS_FILE: keysFile(), ADMIN_API_KEY: "admin-secret-0123456789", ALLOW_OPEN_ACCESS: "true",
+      RATE_LIMIT: "600/min", CORS_ORIGINS: "*",
+    });
+    expect(options.apiKeys?.map((key) => key.name)).toEqual(["admin", "ops"]);
+    expect(options).toMatchObject({ allowOpenAccess: true, rateLimit: { max: 600, windowMs: 60_000 }, corsOrigins: ["*"] });
+  });
+
+  it.each([
+    [["--rate-limit", "lots"], {}, "error: option '--rate-limit <rate>' argument 'lots' is invalid. Rate limit must be N/s or N/min with N from 1 to 1000000000, not 'lots'\n"],
+    [["--cors-origin", "app.example"], {}, "error: option '--cors-origin <origin>' argument 'app.example' is invalid. A CORS origin must be * or scheme://host[:port] with no path (e.g. https://app.example), not 'app.example'\n"],
+    [["--api-keys-file", "/nowhere/keys.json"], {}, "error: Cannot read the API keys file /nowhere/keys.json: ENOENT: no such file or directory, open '/nowhere/keys.json'\n"],
+    [[], { ADMIN_API_KEY: "short" }, "error: ADMIN_API_KEY must be 16 to 512 characters long, not 5\n"],
+    [[], { ALLOW_OPEN_ACCESS: "yes" }, "error: ALLOW_OPEN_ACCESS must be 1 or true (or 0, false or empty), not 'yes'\n"],
+    [[], { RATE_LIMIT: "1/h" }, "error: Rate limit must be N/s or N/min with N from 1 to 1000000000, not '1/h'\n"],
+  ] as const)("when given %j %j, fails with one line and starts nothing", async (args, env, message) => {
+    const fakeStart = vi.fn();
+    const { program, errors } = programFor({ env, startServer: fakeStart });
+    await expect(program.parseAsync(["serve", ...args], { from: "user" })).rejects.toThrow();
+    expect(errors.join("")).toBe(message);
+    expect(fakeStart).not.toHaveBeenCalled();
+  });
+
+  it("when asked to serve an open bank on 0.0.0.0, refuses with one line saying how to configure a key", async () => {
+    const { program, errors } = programFor({ env: {}, startServer });
+    await expect(program.parseAsync(["serve", "--host", "0.0.0.0", "--port", "0"], { from: "user" })).rejects.toThrow();
+    expect(errors.join("")).toMatch(/^error: Refusing to serve without access control on 0\.0\.0\.0, .* --allow-open-access \(ALLOW_OPEN_ACCESS=1\) to serve it open all the same\n$/);
   });
 });
 

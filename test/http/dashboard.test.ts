@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DASHBOARD_CONTENT_SECURITY_POLICY, dashboardIndexHtml, dashboardRoot, registerDashboard, dashboardPage } from "../../src/http/dashboard.js";
 import type { BankApp } from "../../src/http/app.js";
 import { appWith } from "./helpers.js";
+import { bearer, securedApp } from "./auth/support.js";
 
 const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
 const apps: { close(): Promise<unknown> }[] = [];
@@ -33,6 +34,7 @@ describe("GET / and the dashboard's assets", () => {
     expect(response.headers["content-security-policy"]).toBe(DASHBOARD_CONTENT_SECURITY_POLICY);
     expect(response.headers["x-content-type-options"]).toBe("nosniff");
     expect(response.headers["cache-control"]).toBe("no-cache");
+    expect(response.headers["referrer-policy"]).toBe("no-referrer");
     expect(response.body).toBe(dashboardIndexHtml());
     expect(response.body).toContain('<script type="module" src="/app/main.js"></script>');
   });
@@ -77,6 +79,21 @@ describe("GET / and the dashboard's assets", () => {
     }
     expect(await statusOf("/app/style.css")).toBe(200);
     expect(await statusOf("/app/main.js?v=1")).toBe(200);
+  });
+
+  it("with access control on, serves the page and its files to anyone, and no data without a credential", async () => {
+    const { app: secured, alice } = securedApp();
+    apps.push(secured);
+    const page = await secured.inject({ method: "GET", url: "/", headers: { accept: BROWSER_ACCEPT } });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers["content-security-policy"]).toBe(DASHBOARD_CONTENT_SECURITY_POLICY);
+    for (const asset of ["/app/main.js", "/app/style.css", "/app/icon.svg"]) {
+      expect((await secured.inject({ method: "GET", url: asset })).statusCode, asset).toBe(200);
+      expect((await secured.inject({ method: "HEAD", url: asset })).statusCode, asset).toBe(200);
+    }
+    expect((await secured.inject({ method: "GET", url: "/app/missing.js" })).statusCode).toBe(404);
+    expect((await secured.inject({ method: "GET", url: "/summary" })).statusCode).toBe(401);
+    expect((await secured.inject({ method: "GET", url: "/accounts/alice", headers: bearer(alice) })).statusCode).toBe(200);
   });
 
   it("keeps the dashboard's routes out of the OpenAPI document", async () => {

@@ -11,13 +11,20 @@ import { buildApp } from "../../src/http/app.js";
 import { startServer } from "../../src/http/server.js";
 import { FileStore } from "../../src/store/file-store.js";
 import { MemoryFiles } from "../store/memory-files.js";
+import { ADMIN_SECRET, bearer, testKeys } from "./auth/support.js";
 import { expectReplay, request } from "./helpers.js";
 
 const CLOCK_MS = 1_700_000_000_000;
 
-async function durableApp(files: MemoryFiles, onFailure?: (error: Error) => void) {
+async function durableApp(files: MemoryFiles, onFailure?: (error: Error) => void, secured = false) {
   const bank = await Bank.open({ clock: () => CLOCK_MS, store: new FileStore({ dataDir: "/data", files, ...(onFailure !== undefined && { onFailure }) }) });
-  return { bank, app: buildApp({ bank }) };
+  return { bank, app: buildApp({ bank, ...(secured && { access: { keys: testKeys() } }) }) };
+}
+
+async function everyByte(files: MemoryFiles): Promise<string> {
+  const names = await files.list("/data");
+  const contents = await Promise.all(names.map(async (name) => Buffer.from(await files.read(path.join("/data", name))).toString("latin1")));
+  return contents.join("");
 }
 
 const settledSoon = (promise: Promise<unknown>) =>
@@ -53,6 +60,31 @@ describe("the REST server over a durable bank", () => {
     expectReplay(retry, answer);
     expect(second.bank.getAccount("bob").balance).toBe(4);
     await second.app.close();
+  });
+
+  it("when holders' tokens were issued and rotated, they survive a crash and a clean restart, as digests only", async () => {
+    const files = new MemoryFiles();
+    const first = await durableApp(files, undefined, true);
+    const opened = await request(first.app, "POST", "/accounts", { name: "alice", initial_balance: 10 }, bearer(ADMIN_SECRET));
+    const issued = (opened.body as { token: string }).token;
+    await request(first.app, "POST", "/accounts", { name: "bob", initial_balance: 0 }, bearer(ADMIN_SECRET));
+    const rotated = await request(first.app, "POST", "/accounts/alice/token", undefined, bearer(ADMIN_SECRET));
+    const token = (rotated.body as { token: string }).token;
+    expect(token).not.toBe(issued);
+    expect(await everyByte(files)).not.toContain(token);
+    files.crash();
+    const second = await durableApp(files, undefined, true);
+    expect((await request(second.app, "GET", "/accounts/alice", undefined, bearer(token))).status).toBe(200);
+    expect((await request(second.app, "GET", "/accounts/alice", undefined, bearer(issued))).status).toBe(401);
+    expect((await request(second.app, "GET", "/accounts/bob", undefined, bearer(token))).status).toBe(403);
+    await second.app.close();
+    await second.bank.close();
+    const third = await durableApp(files, undefined, true);
+    expect((await request(third.app, "POST", "/transfers", { sender: "alice", recipient: "bob", amount: 4 }, bearer(token))).status).toBe(200);
+    const bytes = await everyByte(files);
+    expect(bytes).not.toContain(token);
+    expect(bytes).not.toContain(issued);
+    await third.app.close();
   });
 
   it("when an fsync fails, the waiting answer is a 500, the store says so, and nothing is acknowledged after", async () => {

@@ -14,11 +14,18 @@ import {
   type BankErrorCode,
 } from "../../src/index.js";
 import { buildApp, type BankApp } from "../../src/http/app.js";
+import { adminKey, HolderTokens } from "../../src/http/auth/index.js";
 import { BANK_PROBLEMS, HTTP_PROBLEMS, problemFor } from "../../src/http/errors.js";
 import { BODY_LIMIT_BYTES, HEADER_COUNT_MAX, HEADERS_BYTES_MAX, JSON_DEPTH_MAX } from "../../src/http/limits.js";
 import { appWith, expectProblem, rawExchange, request, type JsonResponse } from "./helpers.js";
 
-type Case = [code: string, status: number, send: (app: BankApp) => Promise<JsonResponse>, detail: string | RegExp];
+// `send` is given an open app over the bank; the access control cases build a secured one over it.
+type Case = [code: string, status: number, send: (app: BankApp, bank: Bank) => Promise<JsonResponse>, detail: string | RegExp];
+
+const ADMIN_SECRET = "admin-secret-0123456789";
+function securedOver(bank: Bank, tokens = new HolderTokens()): BankApp {
+  return buildApp({ bank, access: { keys: [adminKey(ADMIN_SECRET)], tokens } });
+}
 
 // An app whose extra route throws `error`: for refusals no route of this API raises yet.
 function appThrowing(error: unknown, logs?: string[]): BankApp {
@@ -96,6 +103,18 @@ const httpCases: Case[] = [
   ["DUPLICATE_KEY", 400, (app) => request(app, "POST", "/accounts/rich/deposits", '{"amount": 1, "amount": 2}'),
     "Body has the key 'amount' twice in one object"],
   ["BAD_REQUEST", 400, (app) => request(app, "GET", "/accounts/%E0%A4%A"), "The URL is not valid percent-encoded UTF-8"],
+  ["UNAUTHORIZED", 401, (_app, bank) => request(securedOver(bank), "GET", "/accounts/rich"),
+    "This route needs a credential: 'Authorization: Bearer <API key or account token>'"],
+  ["FORBIDDEN", 403, (_app, bank) => {
+    const tokens = new HolderTokens();
+    const app = securedOver(bank, tokens);
+    return request(app, "GET", "/accounts/rich", undefined, { authorization: `Bearer ${tokens.issue("full")}` });
+  }, /^An account token may only read its own account/],
+  ["RATE_LIMITED", 429, async (_app, bank) => {
+    const app = buildApp({ bank, access: { keys: [adminKey(ADMIN_SECRET)], failures: { max: 1 } } });
+    await request(app, "GET", "/accounts", undefined, { authorization: "Bearer wrong-wrong-wrong" });
+    return request(app, "GET", "/accounts", undefined, { authorization: "Bearer wrong-wrong-wrong" });
+  }, "Too many failed authentications from this address; retry in 60 s"],
   ["ROUTE_NOT_FOUND", 404, (app) => request(app, "GET", "/nowhere"), "Route GET /nowhere not found"],
   ["METHOD_NOT_ALLOWED", 405, (app) => request(app, "DELETE", "/accounts/rich"),
     "Method DELETE is not allowed on /accounts/rich; it allows GET, HEAD"],
@@ -146,7 +165,7 @@ describe("every error code, over HTTP", () => {
     bank.createAccount("rich", 100);
     bank.createAccount("full", maxBalance);
     const app = buildApp({ bank });
-    const response = await send(app);
+    const response = await send(app, bank);
     expect(expectProblem(response, status, code)).toMatch(detail);
     const known = BANK_PROBLEMS[code as BankErrorCode] ?? HTTP_PROBLEMS[code as keyof typeof HTTP_PROBLEMS];
     const { type } = response.body as { type: string };

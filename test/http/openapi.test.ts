@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { NAME_LENGTH_MAX, PAGE_SIZE_MAX } from "../../src/index.js";
 import { BANK_PROBLEMS, HTTP_PROBLEMS } from "../../src/http/errors.js";
+import { adminKey, parseRateLimit } from "../../src/http/auth/index.js";
 import { API_ROUTES, appWith, request } from "./helpers.js";
 
 interface OpenApiDocument {
@@ -14,8 +15,8 @@ interface OpenApiDocument {
   }>>;
 }
 
-async function document(): Promise<OpenApiDocument> {
-  const { app } = appWith();
+async function document(options: Parameters<typeof appWith>[1] = {}): Promise<OpenApiDocument> {
+  const { app } = appWith({}, options);
   const response = await request(app, "GET", "/openapi.json");
   expect(response.status).toBe(200);
   return response.body as OpenApiDocument;
@@ -83,13 +84,58 @@ describe("GET /openapi.json", () => {
     expect(Object.keys(responses).sort()).toEqual([...EVERY, ...statuses].sort());
   });
 
-  it("documents every status a problem type has, on some route", async () => {
-    const doc = await document();
+  it("documents every status a problem type has, on some route, with access control and the rate limit on", async () => {
+    const doc = await document({ access: { keys: [adminKey("admin-secret-0123456789")] }, rateLimit: parseRateLimit("10/s") });
     const documented = new Set(
       Object.values(doc.paths).flatMap((methods) => Object.values(methods).flatMap((operation) => Object.keys(operation.responses))),
     );
     const statuses = [...Object.values(BANK_PROBLEMS), ...Object.values(HTTP_PROBLEMS)].map((type) => String(type.status));
     expect(statuses.filter((status) => !documented.has(status))).toEqual([]);
+  });
+});
+
+describe("GET /openapi.json, with access control", () => {
+  const PUBLIC = ["GET /health", "GET /", "GET /problems/{slug}"];
+  type Operation = { security?: unknown; responses: Record<string, unknown> };
+  async function operations(options: Parameters<typeof appWith>[1]): Promise<{ doc: Record<string, unknown>; ops: Map<string, Operation> }> {
+    const { app } = appWith({}, options);
+    const response = await request(app, "GET", "/openapi.json");
+    const doc = response.body as { paths: Record<string, Record<string, Operation>> };
+    const ops = new Map(Object.entries(doc.paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => [`${method.toUpperCase()} ${path}`, operation] as const)));
+    return { doc, ops };
+  }
+
+  it("when off, declares no security and no 401, 403 or 429", async () => {
+    const { doc, ops } = await operations({});
+    expect(doc.components).not.toHaveProperty("securitySchemes");
+    for (const operation of ops.values()) {
+      expect(operation.security).toBeUndefined();
+      expect(Object.keys(operation.responses)).not.toContain("401");
+    }
+  });
+
+  it("when on, declares the bearer scheme, and on each route whether it needs it and its 401, 403 and 429", async () => {
+    const { doc, ops } = await operations({ access: { keys: [adminKey("admin-secret-0123456789")] } });
+    expect(doc.components).toMatchObject({ securitySchemes: { bearer: { type: "http", scheme: "bearer" } } });
+    expect([...ops.keys()].sort()).toEqual([...API_ROUTES, "POST /accounts/{name}/token"].sort());
+    for (const [route, operation] of ops) {
+      if (PUBLIC.includes(route)) {
+        expect(operation.security, route).toEqual([]);
+        expect(Object.keys(operation.responses), route).not.toContain("401");
+      } else {
+        expect(operation.security, route).toEqual([{ bearer: [] }]);
+        expect(Object.keys(operation.responses), route).toEqual(expect.arrayContaining(["401", "403", "429"]));
+      }
+    }
+  });
+
+  it("when only the rate limit is on, lists its 429 and no security", async () => {
+    const { ops } = await operations({ rateLimit: parseRateLimit("10/s") });
+    const transfer = ops.get("POST /transfers") as Operation;
+    expect(transfer.security).toBeUndefined();
+    expect(Object.keys(transfer.responses)).toContain("429");
+    expect(Object.keys(transfer.responses)).not.toContain("401");
   });
 });
 

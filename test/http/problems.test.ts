@@ -22,7 +22,7 @@ describe("GET /problems/{slug}", () => {
       expect(response.text).toContain(`<h1>${type.title}</h1>`);
       expect(response.text).toContain(`<dd>${type.status}</dd>`);
       expect(response.text).toContain(`<code>${code}</code>`);
-      expect(response.text).toContain(type.description.replaceAll("'", "&#39;"));
+      expect(response.text).toContain(type.description.replaceAll("'", "&#39;").replaceAll("<", "&#60;").replaceAll(">", "&#62;"));
     }
   });
 

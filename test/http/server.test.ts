@@ -2,18 +2,27 @@
 // graceful close on SIGINT/SIGTERM with requests in flight, and the log levels.
 
 import { EventEmitter } from "node:events";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
 import { Bank } from "../../src/index.js";
 import { buildApp, type BankApp } from "../../src/http/app.js";
+import { adminKey, HolderTokens, parseRateLimit } from "../../src/http/auth/index.js";
 import {
+  accessSummary,
+  checkExposure,
   closeOnSignals,
   parseFsync,
   parseLogLevel,
   parsePort,
+  parseSwitch,
   resolveServerOptions,
   startServer,
 } from "../../src/http/server.js";
+
+const ADMIN_SECRET = "admin-secret-0123456789";
 
 const opened: BankApp[] = [];
 afterEach(async () => {
@@ -62,6 +71,44 @@ describe("resolveServerOptions", () => {
     expect(() => resolveServerOptions({ FSYNC: "sometimes" })).toThrow(`FSYNC must be "always" or an interval such as "100ms", not 'sometimes'`);
   });
 
+  it("when the access settings are in the environment, reads them: keys, opt-out, rate limit, CORS origins", () => {
+    const dir = mkdtempSync(join(tmpdir(), "banking-server-"));
+    const file = join(dir, "keys.json");
+    writeFileSync(file, JSON.stringify([{ name: "ops", key: "ops-secret-0123456789", scopes: ["money:move"] }]));
+    const env = {
+      ADMIN_API_KEY: ADMIN_SECRET, API_KEYS_FILE: file, ALLOW_OPEN_ACCESS: "1", RATE_LIMIT: "50/s",
+      CORS_ORIGINS: "https://a.example,https://b.example",
+    };
+    const options = resolveServerOptions(env);
+    expect(options.apiKeys?.map((key) => [key.name, key.scopes])).toEqual([["admin", ["admin"]], ["ops", ["money:move"]]]);
+    expect(options).toMatchObject({
+      allowOpenAccess: true, rateLimit: { max: 50, windowMs: 1000 }, corsOrigins: ["https://a.example", "https://b.example"],
+    });
+  });
+
+  it("when flags set access, they win over the environment", () => {
+    const dir = mkdtempSync(join(tmpdir(), "banking-server-"));
+    const [fromEnv, fromFlag] = ["env", "flag"].map((name) => {
+      const file = join(dir, `${name}.json`);
+      writeFileSync(file, JSON.stringify([{ name, key: `${name}-secret-0123456789`, scopes: ["admin"] }]));
+      return file;
+    });
+    const options = resolveServerOptions(
+      { API_KEYS_FILE: fromEnv, RATE_LIMIT: "50/s", CORS_ORIGINS: "https://a.example", ALLOW_OPEN_ACCESS: "0" },
+      { apiKeysFile: fromFlag, rateLimit: parseRateLimit("5/min"), corsOrigins: ["https://c.example"], allowOpenAccess: true },
+    );
+    expect(options.apiKeys?.map((key) => key.name)).toEqual(["flag"]);
+    expect(options).toMatchObject({ allowOpenAccess: true, rateLimit: { max: 5 }, corsOrigins: ["https://c.example"] });
+  });
+
+  it("when an access setting is not valid, says so in one sentence", () => {
+    expect(() => resolveServerOptions({ ADMIN_API_KEY: "short" })).toThrow("ADMIN_API_KEY must be 16 to 512 characters long, not 5");
+    expect(() => resolveServerOptions({ API_KEYS_FILE: "/nowhere/keys.json" })).toThrow("Cannot read the API keys file /nowhere/keys.json");
+    expect(() => resolveServerOptions({ ALLOW_OPEN_ACCESS: "yes" })).toThrow("ALLOW_OPEN_ACCESS must be 1 or true (or 0, false or empty), not 'yes'");
+    expect(() => resolveServerOptions({ RATE_LIMIT: "fast" })).toThrow("Rate limit must be N/s or N/min");
+    expect(() => resolveServerOptions({ CORS_ORIGINS: "app.example" })).toThrow("A CORS origin must be *");
+  });
+
   it("when PORT or LOG_LEVEL is not valid, says so clearly", () => {
     expect(() => resolveServerOptions({ PORT: "eighty" })).toThrow("Port must be an integer from 0 to 65535, not 'eighty'");
     expect(() => resolveServerOptions({ LOG_LEVEL: "loud" })).toThrow(/LOG_LEVEL must be one of fatal, .*, not 'loud'/);
@@ -97,7 +144,68 @@ describe("parsePort and parseLogLevel", () => {
   });
 });
 
+describe("parseSwitch", () => {
+  it.each([[undefined, false], ["", false], ["0", false], ["false", false], ["1", true], ["true", true]])("reads %j as %s", (text, value) => {
+    expect(parseSwitch("X", text)).toBe(value);
+  });
+});
+
+describe("checkExposure: an open bank is served on loopback only", () => {
+  const keys = [adminKey(ADMIN_SECRET)];
+  it.each(["127.0.0.1", "::1", "localhost"])("on %s without a key, serves it open", (host) => {
+    expect(checkExposure({ host })).toBe(false);
+  });
+
+  it.each(["0.0.0.0", "::", "192.168.1.10", "bank.example"])("on %s without a key, refuses, saying how to configure one", (host) => {
+    expect(() => checkExposure({ host })).toThrow(
+      `Refusing to serve without access control on ${host}, which is not a loopback address: anyone who could reach it ` +
+        "could move any account's money. Set ADMIN_API_KEY=<secret> or --api-keys-file FILE",
+    );
+  });
+
+  it("on any address with a key, serves with access control; with the opt-out, serves it open", () => {
+    expect(checkExposure({ host: "0.0.0.0", apiKeys: keys })).toBe(true);
+    expect(checkExposure({ host: "127.0.0.1", apiKeys: keys })).toBe(true);
+    expect(checkExposure({ host: "0.0.0.0", allowOpenAccess: true })).toBe(false);
+  });
+
+  it("says on start who may call, and warns when the bank is open beyond loopback", () => {
+    const base = { port: 0, logLevel: "info" };
+    expect(accessSummary({ ...base, host: "0.0.0.0", apiKeys: keys, rateLimit: parseRateLimit("5/s") })).toEqual({
+      level: "info", message: "Access control on: API keys admin; rate limit 5/s per credential",
+    });
+    expect(accessSummary({ ...base, host: "127.0.0.1" })).toEqual({
+      level: "info", message: "Access control off (an open sandbox on a loopback address); no rate limit",
+    });
+    expect(accessSummary({ ...base, host: "0.0.0.0", allowOpenAccess: true, rateLimit: parseRateLimit("5/min") })).toEqual({
+      level: "warn",
+      message: "Access control OFF on 0.0.0.0 (--allow-open-access): anyone who can reach it can move any account's money; rate limit 5/min per address",
+    });
+  });
+});
+
 describe("startServer", () => {
+  it("when asked to serve an open bank beyond loopback, refuses before listening", async () => {
+    await expect(startServer({ host: "0.0.0.0", port: 0, logLevel: "silent" })).rejects.toThrow(/^Refusing to serve without access control on 0\.0\.0\.0/);
+  });
+
+  it("when given a key, serves with access control, its token registry, rate limit and CORS as configured", async () => {
+    const bank = new Bank();
+    bank.createAccount("alice", 1);
+    const tokens = new HolderTokens();
+    const { app, url } = await startServer({
+      host: "127.0.0.1", port: 0, logLevel: "silent", bank, apiKeys: [adminKey(ADMIN_SECRET)], tokens,
+      rateLimit: parseRateLimit("100/s"), corsOrigins: ["https://a.example"],
+    });
+    opened.push(app);
+    expect((await fetch(`${url}/accounts`)).status).toBe(401);
+    expect((await fetch(`${url}/accounts/alice`, { headers: { authorization: `Bearer ${tokens.issue("alice")}` } })).status).toBe(200);
+    const response = await fetch(`${url}/accounts`, { headers: { authorization: `Bearer ${ADMIN_SECRET}`, origin: "https://a.example" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("ratelimit-limit")).toBe("100");
+    expect(response.headers.get("access-control-allow-origin")).toBe("https://a.example");
+  });
+
   it("when started on port 0, listens on 127.0.0.1 and serves the given bank over HTTP", async () => {
     const bank = new Bank();
     bank.createAccount("alice", 12.5);

@@ -69,6 +69,14 @@ export class ScannedBatch implements ResolvedTransfers {
     return this.atomicSent ?? true;
   }
 
+  /** Whether every transfer of the batch is sent by the account named `name`. */
+  sentOnlyBy(name: string): boolean {
+    const account = this.ledger.find(name);
+    if (account === undefined) return false;
+    for (let index = 0; index < this.count; index++) if (this.senders[index] !== account) return false;
+    return true;
+  }
+
   /**
    * The body as the ordinary path would give it to the route (JSON.parse, then the schema's
    * defaults), so that an idempotency fingerprint does not depend on which reader ran.

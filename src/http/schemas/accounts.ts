@@ -25,10 +25,20 @@ export const CreateAccountRequest = Type.Object(
 );
 export type CreateAccountRequest = Static<typeof CreateAccountRequest>;
 
+const HOLDER_TOKEN_DESCRIPTION =
+  "The account holder's secret, answered this once and kept by the server only as a hash: send it as " +
+  "`Authorization: Bearer <token>` to read this account and its history and to move money out of it";
+
+/** An account-holder token, answered once, when it is made. */
+export function HolderToken(description = HOLDER_TOKEN_DESCRIPTION) {
+  return Type.String({ pattern: "^bst_[A-Za-z0-9_-]{43}$", description, examples: ["bst_3q2-7wEvLwzs9CqHk1Hn0S4rW8w_dj1bXa7Nf3m0yqE"] });
+}
+
 const CreatedAccount = Type.Object({
   name: Name,
   balance: Amount,
   message: Type.String({ examples: ["Account 'alice' created."] }),
+  token: Type.Optional(HolderToken(`Only while access control is on. ${HOLDER_TOKEN_DESCRIPTION}`)),
 });
 
 /** Route schema of `POST /accounts`. */

@@ -162,6 +162,8 @@ export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 // What each error status means on these routes, for the OpenAPI document.
 const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   400: "Invalid input or refused operation; also a URL, query, header or body the server cannot read (problem details)",
+  401: "No credential, or one that is malformed, unknown or revoked; see WWW-Authenticate (problem details)",
+  403: "The credential does not allow this: a scope it lacks, or an account that is not the token's (problem details)",
   404: "Unknown account (problem details)",
   405: "The path has no route for the request's method; `Allow` lists the methods it has (problem details)",
   408: "The request did not arrive in time (problem details)",
@@ -170,6 +172,7 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
   414: "A path parameter over the length limit (problem details)",
   415: "Body is not JSON (problem details)",
   422: "The idempotency key was used with a different request (problem details)",
+  429: "Too many requests, or too many failed authentications from this address; see Retry-After (problem details)",
   431: "More header fields than the limit, or headers over the size limit (problem details)",
   500: "A bug: logged by the server, the response says nothing more (problem details)",
 };

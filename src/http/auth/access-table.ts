@@ -1,0 +1,75 @@
+// The authorisation table: what each route needs, in one place. A route is public, or needs an
+// API key with a scope; an account-holder token may use it only where the table says which
+// account the request acts on, and only when that is the token's account. A route missing from
+// the table stops the app from starting, so no route can be left open by mistake.
+
+import { DASHBOARD_PREFIX } from "../dashboard.js";
+import { DOCS_PATH } from "../openapi.js";
+import type { Scope } from "./scopes.js";
+
+/**
+ * Where a holder token may be used, by the account the request acts on:
+ * - `never`: not at all (listing accounts, opening one, deposits, rotating tokens);
+ * - `path`: the account named in the path (`/accounts/{name}/...`) is the token's;
+ * - `sender`: the body's `sender` is the token's account;
+ * - `senders`: every transfer of the batch has the token's account as its `sender`;
+ * - `query`: the `account` of the query string is the token's (the event stream of one account).
+ */
+export type HolderRule = "never" | "path" | "sender" | "senders" | "query";
+
+/** What a protected route needs. */
+export interface AccessRule {
+  readonly public: false;
+  readonly scope: Scope;
+  readonly holder: HolderRule;
+}
+
+/** A route anyone may call. */
+export interface PublicRule {
+  readonly public: true;
+}
+
+export type Rule = AccessRule | PublicRule;
+
+const PUBLIC: PublicRule = { public: true };
+
+function needs(scope: Scope, holder: HolderRule): AccessRule {
+  return { public: false, scope, holder };
+}
+
+/** Every route of the API by "METHOD /path" (Fastify's `:name` for parameters). */
+export const ACCESS_TABLE: Readonly<Record<string, Rule>> = {
+  // The page and the dashboard's files (src/http/dashboard.ts) hold no data: what they show comes
+  // from the routes below, with the credential the person signs in with.
+  "GET /": PUBLIC,
+  [`GET ${DASHBOARD_PREFIX}*`]: PUBLIC,
+  "GET /health": PUBLIC,
+  "GET /openapi.json": PUBLIC,
+  "GET /problems/:slug": PUBLIC,
+  "GET /summary": needs("accounts:read", "never"),
+  "GET /events": needs("accounts:read", "query"),
+  "GET /accounts": needs("accounts:read", "never"),
+  "POST /accounts": needs("accounts:write", "never"),
+  "GET /accounts/:name": needs("accounts:read", "path"),
+  "GET /accounts/:name/history": needs("accounts:read", "path"),
+  "POST /accounts/:name/deposits": needs("money:move", "never"),
+  "POST /accounts/:name/withdrawals": needs("money:move", "path"),
+  "POST /accounts/:name/token": needs("admin", "never"),
+  "POST /transfers": needs("money:move", "sender"),
+  "POST /transfers/batch": needs("money:move", "senders"),
+};
+
+/**
+ * The rule of a route as Fastify registers it. The docs (the Swagger UI and its assets) and CORS
+ * preflights are public; HEAD follows GET; `/accounts/` is `/accounts`. Throws for a route that
+ * the table does not list.
+ */
+export function ruleOf(method: string, url: string): Rule {
+  if (method === "OPTIONS" || url === DOCS_PATH || url.startsWith(`${DOCS_PATH}/`)) return PUBLIC;
+  const path = url.length > 1 && url.endsWith("/") ? url.slice(0, -1) : url;
+  const rule = ACCESS_TABLE[`${method === "HEAD" ? "GET" : method} ${path}`];
+  if (rule === undefined) {
+    throw new Error(`No access rule for ${method} ${url}: add one to src/http/auth/access-table.ts`);
+  }
+  return rule;
+}
