@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { Bank } from "../../src/index.js";
-import { buildApp, type BankApp } from "../../src/http/app.js";
+import { buildApp, type AppOptions, type BankApp } from "../../src/http/app.js";
 
 export const CHROMIUM_PATH = "/usr/bin/chromium";
 /** Runs whenever CI is set (where Chromium must be there); elsewhere only if Chromium is. */
@@ -24,11 +24,10 @@ export interface Served {
   readonly url: string;
 }
 
-/** A bank served on 127.0.0.1; `prepare` may add hooks before it listens (a stand-in for access control). */
-export async function serve(prepare: (app: BankApp) => void = () => {}): Promise<Served> {
+/** A bank served on 127.0.0.1, with `options` (access control, for one). */
+export async function serve(options: Omit<AppOptions, "bank"> = {}): Promise<Served> {
   const bank = new Bank();
-  const app = buildApp({ bank });
-  prepare(app);
+  const app = buildApp({ ...options, bank });
   const url = await app.listen({ host: "127.0.0.1", port: 0 });
   return { app, bank, url };
 }

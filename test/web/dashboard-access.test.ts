@@ -1,47 +1,23 @@
-// Signing in to the dashboard when the server asks for a credential. Access control lives in
-// src/http/auth where it exists; here a stand-in hook answers as it does (401 with
-// WWW-Authenticate: Bearer without a valid bearer, 403 beyond a holder's own account), so that
-// the dashboard is shown to follow the protocol, not one implementation of it.
+// Signing in to the dashboard when access control is on (src/http/auth): an API key, a key
+// without the scope a form needs, and an account holder's token, which shows its own account only.
+// The credential stays in the tab's sessionStorage and goes in an Authorization header, never in
+// an address: the event stream is read with fetch, not EventSource.
 
-import type { FastifyReply, FastifyRequest } from "fastify";
-import type { Browser } from "playwright-core";
+import { AxeBuilder } from "@axe-core/playwright";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminKey, parseApiKeys } from "../../src/http/auth/index.js";
 import { balanceOf, call, inPage, launchChromium, openDashboard, runnable, serve, type DashboardPage, type Served } from "./browser.js";
 
 const ADMIN_KEY = "admin-key-0123456789abcdef";
-const HOLDER_TOKEN = "holder-token-of-ann-0123456789";
+const READER_KEY = "reader-key-0123456789abcdef";
 const HOLDER = "ann";
+const KEYS = [adminKey(ADMIN_KEY), ...parseApiKeys(JSON.stringify([{ name: "reader", key: READER_KEY, scopes: ["accounts:read"] }]), "test keys")];
 
-function refuse(reply: FastifyReply, status: 401 | 403, detail: string): FastifyReply {
-  if (status === 401) reply.header("www-authenticate", 'Bearer realm="banking-system"');
-  return reply
-    .code(status)
-    .type("application/problem+json")
-    .send({ type: "about:blank", title: status === 401 ? "Unauthorized" : "Forbidden", status, detail, code: status === 401 ? "UNAUTHORIZED" : "FORBIDDEN" });
-}
-
-/** What a holder's token may do: read its account and history, follow its events, move money out. */
-function holderMay(request: FastifyRequest): boolean {
-  const url = new URL(request.url, "http://localhost");
-  const own = `/accounts/${HOLDER}`;
-  if (request.method === "GET") return url.pathname === own || url.pathname === `${own}/history` || (url.pathname === "/events" && url.searchParams.get("account") === HOLDER);
-  if (url.pathname === `${own}/withdrawals`) return true;
-  return url.pathname === "/transfers" && (request.body as { sender?: unknown } | undefined)?.sender === HOLDER;
-}
-
-/** The stand-in for access control: the page and its assets are public, the API is not. */
-function guard(app: Served["app"]): void {
-  app.addHook("preHandler", async (request, reply) => {
-    const path = request.url.split("?")[0] as string;
-    if (path === "/" || path.startsWith("/app/") || path === "/health") return;
-    const authorization = request.headers.authorization;
-    if (authorization === `Bearer ${ADMIN_KEY}`) return;
-    if (authorization === `Bearer ${HOLDER_TOKEN}`) {
-      if (!holderMay(request)) return refuse(reply, 403, "An account token may only read its own account and move money out of it");
-      return;
-    }
-    return refuse(reply, 401, authorization === undefined ? "This route needs a credential" : "The bearer token is not valid");
-  });
+/** axe-core's serious and critical violations on the page as it is (the other screens: dashboard-accessibility). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+  return results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical").map((violation) => violation.id);
 }
 
 describe.skipIf(!runnable)("signing in to the dashboard, in Chromium", () => {
@@ -49,19 +25,31 @@ describe.skipIf(!runnable)("signing in to the dashboard, in Chromium", () => {
   let browser: Browser;
   const pages: DashboardPage[] = [];
   const admin = { authorization: `Bearer ${ADMIN_KEY}` };
+  /** Every address the pages asked for: none may carry a secret. */
+  const requested: string[] = [];
+  let holderToken = "";
 
   beforeAll(async () => {
-    served = await serve(guard);
-    await call(served.url, "POST", "/accounts", { name: HOLDER, initial_balance: 50 }, admin);
+    served = await serve({ access: { keys: KEYS } });
+    holderToken = ((await call(served.url, "POST", "/accounts", { name: HOLDER, initial_balance: 50 }, admin)).body as { token: string }).token;
     await call(served.url, "POST", "/accounts", { name: "bob", initial_balance: 0 }, admin);
     browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
     for (const { errors } of pages) expect(errors).toEqual([]);
+    expect(requested.length).toBeGreaterThan(0);
+    for (const secret of [ADMIN_KEY, READER_KEY, holderToken]) expect(requested.filter((url) => url.includes(secret))).toEqual([]);
     await browser?.close();
     await served?.app.close();
   });
+
+  const open = async () => {
+    const dashboard = await openDashboard(browser, served.url);
+    pages.push(dashboard);
+    dashboard.page.on("request", (request) => requested.push(request.url()));
+    return dashboard;
+  };
 
   const signIn = async (dashboard: DashboardPage, secret: string, account = "") => {
     await dashboard.page.fill("#sign-in-secret", secret);
@@ -70,13 +58,14 @@ describe.skipIf(!runnable)("signing in to the dashboard, in Chromium", () => {
   };
 
   it("when the server answers 401, asks for a key, refuses a wrong one next to its field, and keeps a good one for the tab only", async () => {
-    const dashboard = await openDashboard(browser, served.url);
-    pages.push(dashboard);
+    const dashboard = await open();
     const { page } = dashboard;
     await dashboard.go("#/accounts", "sign-in");
     expect(page.url()).toContain("#/sign-in?next=%23%2Faccounts");
     await signIn(dashboard, "wrong");
     await expect.poll(() => page.textContent("#sign-in-secret-error")).toBe("The bearer token is not valid");
+    expect(await page.getAttribute("#sign-in-secret", "aria-invalid")).toBe("true");
+    expect(await seriousViolations(page)).toEqual([]);
     await signIn(dashboard, ADMIN_KEY);
     await page.locator('main[data-ready="accounts"]').waitFor();
     expect(await page.locator("table.accounts tbody th").allTextContents()).toEqual([HOLDER, "bob"]);
@@ -90,8 +79,7 @@ describe.skipIf(!runnable)("signing in to the dashboard, in Chromium", () => {
     // A reload keeps the tab's credential; another tab has none and is asked again.
     await page.reload();
     await page.locator('main[data-ready="accounts"]').waitFor();
-    const other = await openDashboard(browser, served.url);
-    pages.push(other);
+    const other = await open();
     await other.go("", "sign-in");
 
     await page.click("#sign-out");
@@ -99,23 +87,43 @@ describe.skipIf(!runnable)("signing in to the dashboard, in Chromium", () => {
     expect(await inPage(page, "sessionStorage.length")).toBe(0);
   }, 30_000);
 
+  it("when a key lacks the scope a form needs, shows the bank and the 403's detail beside the form's button", async () => {
+    const dashboard = await open();
+    const { page } = dashboard;
+    await dashboard.go("#/move?account=bob", "sign-in");
+    await signIn(dashboard, READER_KEY);
+    await page.locator('main[data-ready="move"]').waitFor();
+    await page.fill("#deposit-amount", "1");
+    await page.click("#deposit button[type=submit]");
+    await expect.poll(() => page.textContent("#deposit .form-status")).toBe(
+      "The API key 'reader' lacks the scope 'money:move' that this route needs",
+    );
+    expect(await balanceOf(served.url, "bob", admin)).toBe(2);
+  }, 30_000);
+
   it("when a holder signs in with its token, shows only its own account and moves money out of it only", async () => {
-    const dashboard = await openDashboard(browser, served.url);
-    pages.push(dashboard);
+    const dashboard = await open();
     const { page } = dashboard;
     await dashboard.go("", "sign-in");
-    await signIn(dashboard, HOLDER_TOKEN);
+    await signIn(dashboard, holderToken);
     await expect.poll(() => page.textContent("#sign-in-account-error")).toContain("If it is an account's token, give the account's name too.");
-    await signIn(dashboard, HOLDER_TOKEN, HOLDER);
+    await signIn(dashboard, holderToken, HOLDER);
     await page.locator('main[data-ready="account"]').waitFor();
     expect(page.url()).toContain(`#/account/${HOLDER}`);
     expect(await page.textContent("#account-balance")).toBe("50.00");
     const menu = await page.locator("#nav li:visible").allTextContents();
     expect(menu).toEqual(["My account", "Move money", "Batch", "Live feed"]);
     expect(await page.isHidden("text=Deposit")).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
 
     await dashboard.go("#/accounts", "account");
     expect(page.url()).toContain(`#/account/${HOLDER}`);
+
+    // Another account is refused by the server, and the page says why.
+    await page.evaluate('location.hash = "#/account/bob"');
+    await expect.poll(() => page.textContent("main .problem")).toContain("An account token may only read its own account");
+    expect(await page.isHidden("#account-balance")).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
 
     await dashboard.go("#/move", "move");
     expect(await page.locator("form.card h2").allTextContents()).toEqual(["Withdraw", "Transfer"]);

@@ -160,11 +160,12 @@ describe.skipIf(!runnable)("the dashboard, in Chromium", () => {
     expect(keys[2]).not.toBe(keys[0]);
   }, 30_000);
 
-  it("when a CSV batch is uploaded, its transfers are applied, and a refused one names its line and applies none", async () => {
+  it("when a CSV or JSON batch is uploaded, its transfers are applied, and a refused one names its line and applies none", async () => {
     for (const name of ["dan", "eve", "fay"]) await call(served.url, "POST", "/accounts", { name, initial_balance: name === "dan" ? 100 : 0 });
     const { page } = await open("#/batch");
-    const upload = async (text: string) => {
-      await page.setInputFiles("#batch-file", { name: "batch.csv", mimeType: "text/csv", buffer: Buffer.from(text) });
+    const upload = async (text: string, name = "batch.csv") => {
+      const mimeType = name.endsWith(".json") ? "application/json" : "text/csv";
+      await page.setInputFiles("#batch-file", { name, mimeType, buffer: Buffer.from(text) });
       await page.click("text=Send the batch");
     };
     await upload("sender,recipient,amount\ndan,eve,10\neve,fay,2.5\ndan,fay,0.01\n");
@@ -179,6 +180,13 @@ describe.skipIf(!runnable)("the dashboard, in Chromium", () => {
 
     await upload("from,to,amount\n");
     await expect.poll(() => page.textContent("#batch-file-error")).toBe("Line 1: The first line must be the header sender,recipient,amount");
+
+    // JSON, each transfer on its own as the file says: the good one applied, the refused one listed.
+    const json = { transfers: [{ sender: "eve", recipient: "dan", amount: 0.5 }, { sender: "fay", recipient: "dan", amount: 50 }], atomic: false };
+    await upload(JSON.stringify(json), "batch.json");
+    await expect.poll(() => page.textContent(".form-status")).toMatch(/^1 transfer applied \(transaction \d+\); 1 refused\.$/);
+    expect(await page.locator("table caption", { hasText: "Transfers refused" }).count()).toBe(1);
+    expect([await balanceOf(served.url, "eve"), await balanceOf(served.url, "fay"), await balanceOf(served.url, "dan")]).toEqual([7, 2.51, 90.49]);
   }, 30_000);
 
   it("when used with the keyboard alone, Tab reaches a form through the menu, and Enter sends it", async () => {

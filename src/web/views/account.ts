@@ -75,13 +75,13 @@ export function accountView(context: ViewContext): View {
     }, context.fail);
   };
   const historyTable = new HistoryTable(path, numberParam(route.params.get("before")), context.holder === null, go);
-  main.append(
-    context.heading(name),
+  const content = [
     balances.element,
     actions(name, context.holder),
     h("section", { "aria-labelledby": "chart-heading" }, h("h2", { id: "chart-heading" }, "Balance over time"), chart.element),
     h("section", { "aria-labelledby": "history-heading" }, h("h2", { id: "history-heading" }, "History"), historyTable.element),
-  );
+  ];
+  main.append(context.heading(name), ...content);
 
   // Holds change what is available without a transaction of this account's: read it again.
   const refreshAccount = () => {
@@ -133,7 +133,11 @@ export function accountView(context: ViewContext): View {
   };
 
   main.setAttribute("aria-busy", "true");
-  start().catch(context.fail);
+  start().catch((error: unknown) => {
+    // Refused (another holder's account, one that does not exist): the refusal alone, no empty frames.
+    if (!context.signal.aborted) for (const element of content) element.remove();
+    context.fail(error);
+  });
   return {
     update(next: Route) {
       if (next.name !== name) return false;

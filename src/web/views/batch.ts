@@ -107,9 +107,10 @@ export function batchView(context: ViewContext): View {
       return `Nothing was applied: ${where(batch, index)} was refused: ${problem.body.refusal?.detail ?? problem.detail}`;
     },
     success: ({ body }) => {
-      const ids = body.first_transaction_id === null ? "" : ` (transactions ${body.first_transaction_id} to ${body.last_transaction_id})`;
+      const first = body.first_transaction_id;
+      const ids = first === null ? "" : first === body.last_transaction_id ? ` (transaction ${first})` : ` (transactions ${first} to ${body.last_transaction_id})`;
       const refused = body.refused === 0 ? "" : `; ${formatCount(body.refused)} refused`;
-      return `${formatCount(body.applied)} transfers applied${ids}${refused}.`;
+      return `${formatCount(body.applied)} ${body.applied === 1 ? "transfer" : "transfers"} applied${ids}${refused}.`;
     },
     after: ({ body }) => {
       const sent = batch;
