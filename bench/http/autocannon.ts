@@ -3,7 +3,7 @@
 
 import autocannon from "autocannon";
 import { createRequire } from "node:module";
-import { machineBusySeconds } from "./cpu.js";
+import { machineBusySeconds } from "../common/cpu.js";
 import { percentile, type LoadPlan, type LoadResult } from "./load.js";
 
 const SAMPLE_INTERVAL_MS = 100;

@@ -1,15 +1,19 @@
 // The HTTP load benchmark (`npm run bench:http`): the real server in a child process, wrk or
 // autocannon against it on 127.0.0.1, exact checks after every run, bare node:http and minimal
-// Fastify baselines for POST /transfers, and a Markdown table on stdout and in docs/.
+// Fastify baselines for POST /transfers, with --durable the server kept on disk beside the one in
+// memory, and Markdown tables on stdout and in docs/.
 
+import { fsyncLine, measureFsync, type FsyncLatency } from "../common/fsync.js";
 import { loadAverage } from "../common/machine.js";
 import { flag, list, oneOf, parseCommandLine, positiveInteger, text, UsageError, valued, type Values } from "../common/options.js";
 import { BENCHMARKS_MD, writeRegions } from "../common/regions.js";
+import { DEFAULT_PARENT } from "../common/temporary.js";
+import { DURABLE_SECTION, durableBody, durableTable, durableVerdict } from "./durable.js";
 import { clientVersion, CLIENTS, type Client } from "./generator.js";
 import { methodBody } from "./method.js";
-import { resultsBody, resultsTable, SECTION, verdict, type ScenarioReport } from "./report.js";
+import { resultsBody, resultsTable, SECTION, verdict, type RunFacts, type ScenarioReport } from "./report.js";
 import { runScenario, type RunSettings } from "./run.js";
-import { SCENARIOS } from "./scenarios.js";
+import { SCENARIOS, type Scenario } from "./scenarios.js";
 
 const SCENARIO_KEYS = SCENARIOS.map((scenario) => scenario.key);
 
@@ -18,8 +22,10 @@ const COMMAND = {
   summary:
     "The HTTP load benchmark: the real server (bank serve) in a child process on 127.0.0.1, loaded\n" +
     "scenario by scenario, its state checked to the cent after every run; POST /transfers is also\n" +
-    "compared with a bare node:http server and a minimal Fastify route, run for run. Prints a Markdown\n" +
-    "table; a run of every scenario also writes docs/BENCHMARKS.md.",
+    "compared with a bare node:http server and a minimal Fastify route, run for run. With --durable,\n" +
+    "POST /transfers and the batch also load the server kept on disk (fsync always), in turns with the\n" +
+    "one in memory, beside this disk's fsync latency. Prints Markdown tables; a run of every scenario\n" +
+    "writes its region of docs/BENCHMARKS.md, and a --durable run of transfer and batch the durable one.",
   quick: "short runs (1 s warm-up, 1 run of 2 s, the batch at 4 connections); never writes docs/",
   options: {
     only: valued("LIST", "scenarios to run, comma-separated", list(oneOf(SCENARIO_KEYS)), SCENARIO_KEYS),
@@ -41,6 +47,14 @@ const COMMAND = {
     ),
     noWrite: flag("print the table only; do not write docs/, which a run writes only when every scenario ran", true),
     profile: valued<string | undefined>("DIR", "write our server's CPU profiles (node --cpu-prof) into DIR", text, undefined),
+    durable: flag("add our server kept on disk (--data-dir <fresh temporary directory> --fsync always) to transfer and batch"),
+    durableInterval: valued<number | undefined>(
+      "MS",
+      "with --durable, also a durable server whose fsync runs every MS milliseconds (--fsync MSms)",
+      positiveInteger,
+      undefined,
+    ),
+    dataRoot: valued("DIR", "where --durable makes the data directories (removed after) and measures fsync", text, DEFAULT_PARENT),
   },
 };
 
@@ -80,10 +94,42 @@ function commandLine(argv: readonly string[]): string {
   return `\`node dist-bench/http/main.js${argv.map((argument) => ` ${argument}`).join("")}\` (after \`npm run build && tsc -p bench/tsconfig.json\`)`;
 }
 
+/**
+ * Writes the regions this run stands for: "## HTTP" after a run of every scenario (its in-memory
+ * servers and baselines), the durable region after a --durable run of the scenarios it covers.
+ */
+function writeDocs(
+  options: Options,
+  reports: readonly ScenarioReport[],
+  facts: RunFacts,
+  floors: { fsyncBefore: FsyncLatency; fsyncAfter: FsyncLatency } | null,
+): void {
+  const ran = (scenario: Scenario) => options.only.includes(scenario.key);
+  if (!options.noWrite && floors !== null && SCENARIOS.filter((scenario) => scenario.durable).every(ran)) {
+    writeRegions(BENCHMARKS_MD, DURABLE_SECTION, { "http-durable": durableBody(reports, { ...facts, ...floors }) });
+    console.error(`Wrote ${BENCHMARKS_MD} (http-durable)`);
+  }
+  if (!options.noWrite && SCENARIOS.every(ran)) {
+    const inMemory = reports.filter((report) => report.fsync === null);
+    writeRegions(BENCHMARKS_MD, SECTION, { "http-method": methodBody(facts), http: resultsBody(inMemory, facts) });
+    console.error(`Wrote ${BENCHMARKS_MD} (http-method, http)`);
+  } else {
+    console.error("docs/ not written for ## HTTP (--quick, --only or --no-write)");
+  }
+}
+
+/** This disk's fsync latency where the data directories are made, logged as it is measured. */
+async function floor(dataRoot: string, when: string): Promise<FsyncLatency> {
+  const latency = await measureFsync(dataRoot);
+  console.error(`Fsync floor ${when}: ${fsyncLine(latency)}`);
+  return latency;
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const options = parseCommandLine(COMMAND, argv);
   if (options === null) return;
+  if (options.durableInterval !== undefined && !options.durable) throw new UsageError("--durable-interval needs --durable; see --help");
   const generators = chooseGenerators(options);
   // Ctrl-C: exit at once; the exit handler of children.ts kills the servers and wrk.
   process.once("SIGINT", () => process.exit(130));
@@ -93,31 +139,38 @@ async function main(): Promise<void> {
     warmUpSeconds: options.warmUp,
     batchConnections: options.batchConnections,
     ourNodeArguments: options.profile === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.profile}`],
+    durable: options.durable,
+    durableIntervalMs: options.durableInterval,
+    dataRoot: options.dataRoot,
   };
   const loadBefore = loadAverage();
+  const fsyncBefore = options.durable ? await floor(options.dataRoot, "before the runs") : null;
   const reports: ScenarioReport[] = [];
   for (const scenario of SCENARIOS.filter((candidate) => options.only.includes(candidate.key))) {
     reports.push(...(await runScenario(scenario, settings, scenario.wrk ? generators.single : generators.batch)));
   }
+  const fsyncAfter = options.durable ? await floor(options.dataRoot, "after the runs") : null;
   const loadAfter = loadAverage();
-  console.log(`${resultsTable(reports)}\n\n${verdict(reports, generators.description)}`);
-  const everyScenario = SCENARIOS.every((scenario) => options.only.includes(scenario.key));
-  if (!options.noWrite && everyScenario) {
-    const facts = {
-      command: commandLine(argv),
-      date: new Date().toISOString().slice(0, 10),
-      runs: options.runs,
-      durationSeconds: options.duration,
-      warmUpSeconds: options.warmUp,
-      loadBefore,
-      loadAfter,
-      generators: generators.description,
-    };
-    writeRegions(BENCHMARKS_MD, SECTION, { "http-method": methodBody(facts), http: resultsBody(reports, facts) });
-    console.error(`Wrote ${BENCHMARKS_MD}`);
-  } else {
-    console.error("docs/ not written (--quick, --only or --no-write)");
+  // The tables of "## HTTP" are in memory; the durable servers have their own.
+  const inMemory = reports.filter((report) => report.fsync === null);
+  console.log(`${resultsTable(inMemory)}\n\n${verdict(inMemory, generators.description)}`);
+  if (fsyncBefore !== null && fsyncAfter !== null) {
+    console.log(
+      `\nDurable, fsync floor before: ${fsyncLine(fsyncBefore)}\nafter: ${fsyncLine(fsyncAfter)}\n\n` +
+        `${durableTable(reports)}\n\n${durableVerdict(reports, fsyncBefore)}`,
+    );
   }
+  const facts: RunFacts = {
+    command: commandLine(argv),
+    date: new Date().toISOString().slice(0, 10),
+    runs: options.runs,
+    durationSeconds: options.duration,
+    warmUpSeconds: options.warmUp,
+    loadBefore,
+    loadAfter,
+    generators: generators.description,
+  };
+  writeDocs(options, reports, facts, fsyncBefore !== null && fsyncAfter !== null ? { fsyncBefore, fsyncAfter } : null);
   const failures = reports.flatMap((report) =>
     report.failures.map((failure) => `${report.scenario.title} (${report.server}), ${failure}`),
   );

@@ -7,7 +7,7 @@ import type { Section } from "../common/regions.js";
 import type { Client } from "./generator.js";
 import type { LoadResult } from "./load.js";
 import type { Scenario } from "./scenarios.js";
-import type { ServerKind } from "./server.js";
+import { isOurs, type ServerKind } from "./server.js";
 
 export const SEED_TRANSFERS_PER_SECOND = 2_700;
 export const TARGET_TRANSFERS_PER_SECOND = 16_000;
@@ -25,16 +25,19 @@ export const SECTION: Section = {
   ],
 };
 
-const SERVER_TITLES: Record<ServerKind, string> = {
-  ours: "",
-  bare: ", bare node:http",
-  fastify: ", minimal Fastify",
-};
+/** What follows the scenario's title in a row: nothing for ours in memory. */
+export function serverTitle(report: Pick<ScenarioReport, "server" | "fsync">): string {
+  if (report.server === "bare") return ", bare node:http";
+  if (report.server === "fastify") return ", minimal Fastify";
+  return report.fsync === null ? "" : `, durable (\`--fsync ${report.fsync}\`)`;
+}
 
 /** One server's measured runs of one scenario (warm-ups and trials left out), and what went wrong. */
 export interface ScenarioReport {
   readonly scenario: Scenario;
   readonly server: ServerKind;
+  /** A durable server's fsync policy ("always", "5ms"); null for one in memory and the baselines. */
+  readonly fsync: string | null;
   readonly client: Client;
   readonly connections: number;
   readonly runs: readonly LoadResult[];
@@ -59,7 +62,7 @@ export interface Summary {
 
 export function summarize(report: ScenarioReport): Summary {
   const of = (pick: (run: LoadResult) => number) => median(report.runs.map(pick));
-  const transfersPerRequest = report.server === "ours" ? report.scenario.transfersPerRequest : 0;
+  const transfersPerRequest = isOurs(report.server) ? report.scenario.transfersPerRequest : 0;
   return {
     requestsPerSecond: of((run) => run.requestsPerSecond),
     p50Ms: of((run) => run.p50Ms),
@@ -92,10 +95,10 @@ export function resultsTable(reports: readonly ScenarioReport[]): string {
   const rows = reports.map((report) => {
     const summary = summarize(report);
     const bare = bareOf(report, reports);
-    const moves = report.server === "ours" && report.scenario.transfersPerRequest > 0;
-    const checks = report.failures.length > 0 ? "**failed**" : report.server === "ours" ? "exact" : "–";
+    const moves = isOurs(report.server) && report.scenario.transfersPerRequest > 0;
+    const checks = report.failures.length > 0 ? "**failed**" : isOurs(report.server) ? "exact" : "–";
     return [
-      `\`${report.scenario.title}\`${SERVER_TITLES[report.server]}`,
+      `\`${report.scenario.title}\`${serverTitle(report)}`,
       String(report.connections),
       formatCount(summary.requestsPerSecond),
       report.runs.map((run) => formatCount(run.requestsPerSecond)).join(" · ") || "–",

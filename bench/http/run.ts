@@ -1,13 +1,15 @@
-// One scenario of the HTTP benchmark, run: our server and the scenario's baselines, each a child
-// process, warmed up, then loaded in turns with the scenario's checks around every run.
+// One scenario of the HTTP benchmark, run: our server, with --durable also kept on disk, and the
+// scenario's baselines, each a child process, warmed up, then loaded in turns with the scenario's
+// checks around every run.
 
 import { formatCount } from "../common/format.js";
+import { makeTemporaryDirectory, removeTemporaryDirectory } from "../common/temporary.js";
 import { HttpCheckError } from "./client.js";
 import { runLoad, type Client } from "./generator.js";
 import type { LoadResult } from "./load.js";
 import type { ScenarioReport } from "./report.js";
 import type { Prepared, Scenario } from "./scenarios.js";
-import { startChildServer, type ChildServer, type ServerKind } from "./server.js";
+import { isOurs, startChildServer, type ChildServer, type ServerKind } from "./server.js";
 
 const SINGLE_CONNECTIONS = 32;
 // A measured autocannon run ends by count after about its duration; the time bound, twice that, is the net.
@@ -23,6 +25,19 @@ export interface RunSettings {
   readonly batchConnections: readonly number[];
   /** Node options for our server only, e.g. ["--cpu-prof", "--cpu-prof-dir=prof"]. */
   readonly ourNodeArguments: readonly string[];
+  /** Whether scenarios that allow it add our server kept on disk, fsync `always`. */
+  readonly durable: boolean;
+  /** With `durable`, also ours with an fsync every this many milliseconds. */
+  readonly durableIntervalMs: number | undefined;
+  /** Where the durable servers' data directories are made, a fresh temporary one each. */
+  readonly dataRoot: string;
+}
+
+/** The fsync policy of a durable server, as `bank serve --fsync` takes it; null for the others. */
+export function fsyncOf(kind: ServerKind, settings: Pick<RunSettings, "durableIntervalMs">): string | null {
+  if (kind === "durable") return "always";
+  if (kind === "interval") return `${settings.durableIntervalMs ?? Number.NaN}ms`;
+  return null;
 }
 
 /** A server under load in one scenario: ours, or a baseline beside it, with its runs so far. */
@@ -48,7 +63,15 @@ interface ScenarioState {
   readonly contenders: Contender[];
   /** What went wrong, by server: a failed step belongs to the server it ran against. */
   readonly failures: Map<ServerKind, string[]>;
+  /** The durable servers' data directories, removed when the scenario ends. */
+  readonly directories: string[];
   current: ServerKind;
+}
+
+/** Ours, then ours kept on disk if asked for, then the baselines: the order of the turns. */
+function kindsOf(scenario: Scenario, settings: RunSettings): ServerKind[] {
+  const durable: ServerKind[] = !settings.durable || !scenario.durable ? [] : settings.durableIntervalMs === undefined ? ["durable"] : ["durable", "interval"];
+  return ["ours", ...durable, ...scenario.baselines];
 }
 
 /**
@@ -58,9 +81,9 @@ interface ScenarioState {
  */
 export async function runScenario(scenario: Scenario, settings: RunSettings, client: Client): Promise<ScenarioReport[]> {
   console.error(`${scenario.title} (${client})`);
-  const kinds: ServerKind[] = ["ours", ...scenario.baselines];
+  const kinds = kindsOf(scenario, settings);
   const failures = new Map<ServerKind, string[]>(kinds.map((kind) => [kind, []]));
-  const state: ScenarioState = { scenario, client, kinds, servers: [], contenders: [], failures, current: "ours" };
+  const state: ScenarioState = { scenario, client, kinds, servers: [], contenders: [], failures, directories: [], current: "ours" };
   try {
     await startContenders(state, settings);
     await loadInTurns(state, settings);
@@ -72,18 +95,30 @@ export async function runScenario(scenario: Scenario, settings: RunSettings, cli
     console.error(`  stopped: ${error instanceof HttpCheckError ? message : ((error as Error).stack ?? message)}`);
   } finally {
     await Promise.all(state.servers.map((server) => server.stop()));
+    for (const directory of state.directories) removeTemporaryDirectory(directory);
   }
-  return kinds.map((kind) => reportOf(state, kind, firstConnections(scenario, settings)));
+  return kinds.map((kind) => reportOf(state, kind, firstConnections(scenario, settings), fsyncOf(kind, settings)));
 }
 
 function firstConnections(scenario: Scenario, settings: RunSettings): number {
   return scenario.key === "batch" ? (settings.batchConnections[0] as number) : SINGLE_CONNECTIONS;
 }
 
+/** Our server's own options: a fresh data directory and the fsync policy for a durable one. */
+function serverArguments(state: ScenarioState, kind: ServerKind, settings: RunSettings): string[] {
+  const fsync = fsyncOf(kind, settings);
+  if (fsync === null) return [];
+  const directory = makeTemporaryDirectory(settings.dataRoot, `http-${kind}`);
+  state.directories.push(directory);
+  return ["--data-dir", directory, "--fsync", fsync];
+}
+
 /** Starts the servers side by side (an idle one costs nothing), then prepares each in turn. */
 async function startContenders(state: ScenarioState, settings: RunSettings): Promise<void> {
   const started = await Promise.allSettled(
-    state.kinds.map((kind) => startChildServer(kind, kind === "ours" ? settings.ourNodeArguments : [])),
+    state.kinds.map((kind) =>
+      startChildServer(kind, isOurs(kind) ? settings.ourNodeArguments : [], serverArguments(state, kind, settings)),
+    ),
   );
   started.forEach((result) => {
     if (result.status === "fulfilled") state.servers.push(result.value);
@@ -109,20 +144,22 @@ async function loadInTurns(state: ScenarioState, settings: RunSettings): Promise
     const connections = contender.connections;
     contender.last = await checkedRun(state, contender, "warm-up", connections, warmUpCount(connections), settings.warmUpSeconds);
   }
-  const ours = contenders[0] as Contender;
   if (scenario.key === "batch" && settings.batchConnections.length > 1) {
-    // The batch rate depends on how many batches are in flight: try each count, keep the fastest.
-    let best: LoadResult | undefined;
-    for (const connections of settings.batchConnections) {
-      const label = `trial, ${connections} connections`;
-      const trial = await checkedRun(state, ours, label, connections, warmUpCount(connections), settings.warmUpSeconds);
-      ours.trials.push({ connections, requestsPerSecond: trial.requestsPerSecond });
-      if (best === undefined || trial.requestsPerSecond > best.requestsPerSecond) {
-        best = trial;
-        ours.connections = connections;
+    // The batch rate depends on how many batches are in flight: try each count, keep the fastest,
+    // for each of our servers (one kept on disk may want more in flight than one in memory).
+    for (const ours of contenders.filter((contender) => isOurs(contender.kind))) {
+      let best: LoadResult | undefined;
+      for (const connections of settings.batchConnections) {
+        const label = `trial, ${connections} connections`;
+        const trial = await checkedRun(state, ours, label, connections, warmUpCount(connections), settings.warmUpSeconds);
+        ours.trials.push({ connections, requestsPerSecond: trial.requestsPerSecond });
+        if (best === undefined || trial.requestsPerSecond > best.requestsPerSecond) {
+          best = trial;
+          ours.connections = connections;
+        }
       }
+      ours.last = best ?? ours.last;
     }
-    ours.last = best ?? ours.last;
   }
   // wrk knows no count: its runs last their duration. autocannon's end by count, time the net.
   const maxSeconds = state.client === "wrk" ? settings.durationSeconds : TIME_BOUND_FACTOR * settings.durationSeconds;
@@ -178,12 +215,13 @@ async function checkedRun(
   return run;
 }
 
-function reportOf(state: ScenarioState, kind: ServerKind, connections: number): ScenarioReport {
+function reportOf(state: ScenarioState, kind: ServerKind, connections: number, fsync: string | null): ScenarioReport {
   const contender = state.contenders.find((candidate) => candidate.kind === kind);
   const all = contender?.all ?? [];
   return {
     scenario: state.scenario,
     server: kind,
+    fsync,
     client: state.client,
     connections: contender?.connections ?? connections,
     runs: contender?.runs ?? [],

@@ -5,7 +5,7 @@ import type autocannon from "autocannon";
 import { BATCH_SIZE, prepareBatch } from "./batch.js";
 import { balanceCents, openAccounts, PROBE_ACCOUNT, probeTransactionId } from "./client.js";
 import type { LoadResult } from "./load.js";
-import type { ServerKind } from "./server.js";
+import { isOurs, type ServerKind } from "./server.js";
 
 export type ScenarioKey = "balance" | "deposit" | "transfer" | "batch";
 
@@ -31,6 +31,8 @@ export interface Scenario {
   readonly wrk: boolean;
   /** Servers that give the same answer without our layers, loaded alternately with ours, run by run. */
   readonly baselines: readonly ServerKind[];
+  /** Whether --durable adds our server kept on disk to this scenario's contenders. */
+  readonly durable: boolean;
   /** Opens the scenario on a server: ours gets its accounts and checks; a baseline has no state. */
   prepare(baseUrl: string, kind: ServerKind): Promise<Prepared>;
 }
@@ -65,8 +67,9 @@ function singleRequestScenario(
     requestsPerSecondCap: SINGLE_REQUESTS_PER_SECOND_CAP,
     wrk: true,
     baselines,
+    durable: key === "transfer",
     async prepare(baseUrl, kind) {
-      if (kind !== "ours") return baselinePrepared(request);
+      if (!isOurs(kind)) return baselinePrepared(request);
       await openAccounts(baseUrl, [...effects, { name: PROBE_ACCOUNT, balanceCents: 0 }]);
       let balancesBefore: number[] = [];
       let probeBefore = 0;
@@ -166,6 +169,7 @@ export const SCENARIOS: readonly Scenario[] = [
     // 16 bodies round-robin, each answer counted per body for the exact check: autocannon's.
     wrk: false,
     baselines: [],
+    durable: true,
     prepare: (baseUrl) => prepareBatch(baseUrl),
   },
 ];

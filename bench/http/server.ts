@@ -1,21 +1,31 @@
 // The servers under load in the HTTP benchmark, each a child process on a free 127.0.0.1 port,
-// awaited until GET /health answers, and always stopped again: the real `bank serve`, and the two
-// baselines of POST /transfers (a bare node:http server and a minimal Fastify route).
+// awaited until GET /health answers, and always stopped again: the real `bank serve` (in memory, or
+// with --durable kept in a data directory), and the two baselines of POST /transfers (a bare
+// node:http server and a minimal Fastify route).
 
 import type { ChildProcess } from "node:child_process";
 import net from "node:net";
 import { fileURLToPath } from "node:url";
-import { spawnChild } from "./children.js";
-import { processCpuSeconds } from "./cpu.js";
+import { spawnChild } from "../common/children.js";
+import { processCpuSeconds } from "../common/cpu.js";
 
 export const HOST = "127.0.0.1";
 
-/** Ours, or a baseline to compare POST /transfers with. */
-export type ServerKind = "ours" | "bare" | "fastify";
+/**
+ * Ours (in memory), ours kept on disk (`durable`: fsync always; `interval`: an fsync every few
+ * milliseconds), or a baseline to compare POST /transfers with.
+ */
+export type ServerKind = "ours" | "durable" | "interval" | "bare" | "fastify";
+
+/** Whether the server is the real `bank serve`, with a state the scenario's checks read. */
+export const isOurs = (kind: ServerKind) => kind === "ours" || kind === "durable" || kind === "interval";
 
 // Relative to the compiled file, dist-bench/http/server.js, so that any working directory will do.
+const OURS = fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url));
 const SCRIPTS: Record<ServerKind, string> = {
-  ours: fileURLToPath(new URL("../../dist/cli/main.js", import.meta.url)),
+  ours: OURS,
+  durable: OURS,
+  interval: OURS,
   bare: fileURLToPath(new URL("./baseline/bare.js", import.meta.url)),
   fastify: fileURLToPath(new URL("./baseline/fastify.js", import.meta.url)),
 };
@@ -49,20 +59,24 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The command line after `node`: ours is `bank serve`; a baseline takes the host and port. */
-function argumentsFor(kind: ServerKind, port: number): string[] {
-  if (kind === "ours") return [SCRIPTS.ours, "serve", "--host", HOST, "--port", String(port)];
+/** The command line after `node`: ours is `bank serve` (and its own options); a baseline takes the host and port. */
+function argumentsFor(kind: ServerKind, port: number, serverArguments: readonly string[]): string[] {
+  if (isOurs(kind)) return [SCRIPTS[kind], "serve", "--host", HOST, "--port", String(port), ...serverArguments];
   return [SCRIPTS[kind], HOST, String(port)];
 }
 
 /**
  * Starts the server, ours as `node dist/cli/main.js serve` at LOG_LEVEL=warn (no line per request),
  * and resolves once it answers GET /health. `nodeArguments` go before the script, e.g.
- * ["--cpu-prof"] to profile it.
+ * ["--cpu-prof"] to profile it; `serverArguments` after ours, e.g. ["--data-dir", "/tmp/x"].
  */
-export async function startChildServer(kind: ServerKind, nodeArguments: readonly string[] = []): Promise<ChildServer> {
+export async function startChildServer(
+  kind: ServerKind,
+  nodeArguments: readonly string[] = [],
+  serverArguments: readonly string[] = [],
+): Promise<ChildServer> {
   const port = await freePort();
-  const child = spawnChild(process.execPath, [...nodeArguments, ...argumentsFor(kind, port)], {
+  const child = spawnChild(process.execPath, [...nodeArguments, ...argumentsFor(kind, port, serverArguments)], {
     env: { ...process.env, LOG_LEVEL: "warn" },
     stdio: ["ignore", "inherit", "inherit"],
   });

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type autocannon from "autocannon";
-import { spawnChild } from "./children.js";
-import { machineBusySeconds, processCpuSeconds } from "./cpu.js";
+import { spawnChild } from "../common/children.js";
+import { machineBusySeconds, processCpuSeconds } from "../common/cpu.js";
 import type { LoadPlan, LoadResult } from "./load.js";
 
 const THREADS = 1;

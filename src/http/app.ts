@@ -10,6 +10,7 @@ import Fastify, {
   type RawReplyDefaultExpression,
   type RawRequestDefaultExpression,
   type RawServerDefault,
+  type RouteOptions,
 } from "fastify";
 import { Bank } from "../core/index.js";
 import { storeOf } from "../core/internal.js";
@@ -19,7 +20,7 @@ import { edgeOf, idempotencyScopeOf, type AccessOptions, type RateLimit } from "
 import { corsOptions } from "./cors.js";
 import { handleFrameworkError, registerErrorHandlers } from "./errors.js";
 import { answerClientError } from "./client-errors.js";
-import { registerDashboard } from "./dashboard.js";
+import { DASHBOARD_PREFIX, registerDashboard } from "./dashboard.js";
 import { BODY_LIMIT_BYTES, HEADERS_BYTES_MAX, PATH_PARAM_LENGTH_MAX } from "./limits.js";
 import { registerOpenApi } from "./openapi.js";
 import { checkRequest } from "./request-checks.js";
@@ -36,6 +37,7 @@ import { registerProblemRoutes } from "./routes/problems.js";
 import { registerRootRoutes } from "./routes/root.js";
 import { registerTokenRoutes } from "./routes/tokens.js";
 import { registerTransferRoutes } from "./routes/transfers.js";
+import { NoQuery } from "./schemas/common.js";
 import { createValidatorCompiler, formatValidationErrors } from "./validation.js";
 
 /** The app with TypeBox types for request and reply, as the route modules receive it. */
@@ -81,6 +83,16 @@ function withRedaction(logger: FastifyServerOptions["logger"]): FastifyServerOpt
   const given = options.redact;
   const paths = Array.isArray(given) ? given : given?.paths ?? [];
   return { ...options, redact: { ...(Array.isArray(given) ? {} : given), paths: [...paths, ...REDACTED_PATHS] } };
+}
+
+// Pages for people (the root, the problem pages) and the dashboard's files take any query, as pages
+// and their files do: a link may carry one, a cache-busting one for instance.
+const PAGES = new Set(["/", "/problems/:slug", `${DASHBOARD_PREFIX}*`]);
+
+/** Query strings are as strict as bodies: an API route that reads no query refuses any parameter. */
+function strictQuery(route: RouteOptions): void {
+  if (route.schema === undefined || route.schema.querystring !== undefined || PAGES.has(route.url)) return;
+  route.schema = { ...route.schema, querystring: NoQuery };
 }
 
 /**
@@ -139,6 +151,7 @@ export function buildApp(options: AppOptions = {}): BankApp {
   registerOpenApi(app, secured);
   // Routes go in a plugin so that they are added after the OpenAPI generator has loaded.
   app.register((routes: BankApp, _options, done) => {
+    routes.addHook("onRoute", strictQuery);
     registerRootRoutes(routes);
     registerProblemRoutes(routes);
     registerHealthRoutes(routes);

@@ -225,9 +225,9 @@ const CLIENT_ERROR_DETAILS: Readonly<Record<string, string>> = {
   HPE_INVALID_URL: "The request target is not a valid URL (bytes outside printable ASCII must be percent-encoded)",
   HPE_INVALID_VERSION: "The HTTP version is not 1.0 or 1.1",
   HPE_INVALID_CONTENT_LENGTH: "Content-Length is not a length in decimal digits",
-  HPE_UNEXPECTED_CONTENT_LENGTH: "Content-Length and Transfer-Encoding: chunked cannot both be sent",
+  HPE_UNEXPECTED_CONTENT_LENGTH: "Content-Length is sent more than once",
   HPE_INVALID_HEADER_TOKEN: "A header field is malformed",
-  HPE_INVALID_TRANSFER_ENCODING: "The chunked body is malformed",
+  HPE_INVALID_TRANSFER_ENCODING: "Transfer-Encoding is invalid, or sent with Content-Length",
   HPE_INVALID_CHUNK_SIZE: "The chunked body is malformed",
 };
 
@@ -292,8 +292,8 @@ export function handleFrameworkError(error: FastifyError, _request: FastifyReque
 
 /**
  * Installs the error handler and the not-found handler on `app`. A request no route answers is a
- * 405 with `Allow` when `routes` has its path with other methods (OPTIONS aside, left to a route of
- * its own if one is ever added, as CORS would), else a 404.
+ * 405 with `Allow` when `routes` has its path with other methods, else a 404; OPTIONS on a known
+ * path answers 204 with `Allow` (RFC 9110, section 9.3.7), unless CORS answered it as a preflight.
  */
 export function registerErrorHandlers(app: FastifyInstance, routes: RouteTable): void {
   app.setErrorHandler((error, request, reply) => {
@@ -303,7 +303,8 @@ export function registerErrorHandlers(app: FastifyInstance, routes: RouteTable):
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split("?", 1)[0] as string;
-    const allowed = request.method === "OPTIONS" ? [] : routes.methodsOf(path);
+    const allowed = routes.methodsOf(path);
+    if (allowed.length > 0 && request.method === "OPTIONS") return reply.code(204).header("allow", allowed.join(", ")).send();
     if (allowed.length > 0 && !allowed.includes(request.method)) {
       const detail = `Method ${request.method} is not allowed on ${path}; it allows ${allowed.join(", ")}`;
       return sendProblem(reply.header("allow", allowed.join(", ")), httpProblem("METHOD_NOT_ALLOWED", detail));

@@ -3,7 +3,8 @@
 
 import { Ajv, type Options, type ValidateFunction } from "ajv";
 import ajvFormats from "ajv-formats";
-import type { FastifySchemaCompiler, FastifySchemaValidationError, FastifyServerOptions } from "fastify";
+import type { FastifyRequest, FastifySchemaCompiler, FastifySchemaValidationError, FastifyServerOptions } from "fastify";
+import { HttpRefusal } from "./errors.js";
 import { DOCUMENTED_ONLY } from "./schemas/documented.js";
 
 // Fastify's defaults minus the two that would change a request behind the client's back:
@@ -123,4 +124,12 @@ function describe(part: RequestPart, error: FastifySchemaValidationError): strin
   }
   // Ajv gives every error a message (`messages: true` is its default).
   return `${part}${error.instancePath} ${error.message}`;
+}
+
+/**
+ * A `preValidation` hook for a POST route that takes no body (it has no body schema to refuse one):
+ * a request that sends one is refused rather than served with its body unread.
+ */
+export function refuseBody(request: FastifyRequest, _reply: unknown, done: (error?: Error) => void): void {
+  done(request.body === undefined ? undefined : new HttpRefusal("INVALID_REQUEST", "This route takes no body"));
 }

@@ -6,7 +6,7 @@ import path from "node:path";
 import { NONE, type Ledger, type MovementKind } from "../core/internal.js";
 import { CorruptDataError } from "./errors.js";
 import type { StoreFiles } from "./files.js";
-import { readMoved, readOpened, readRecord, readScoped, RecordKind, RECORD_HEADER_BYTES, type JournalRecord } from "./records.js";
+import { readRecord, RecordBytes, RecordKind, RECORD_HEADER_BYTES, type JournalRecord } from "./records.js";
 import { classify, readSegmentHeader, SEGMENT_HEADER_BYTES, type Named } from "./segments.js";
 import { isMovement, loadSnapshot } from "./snapshot.js";
 
@@ -92,6 +92,7 @@ async function replaySegment(
   files: StoreFiles, file: string, segment: Named, last: boolean, afterSequence: number, ledger: Ledger, restore: RestoreEntry,
 ): Promise<Replayed> {
   const bytes = Buffer.from(await files.read(file));
+  const records = new RecordBytes(bytes);
   const first = readSegmentHeader(bytes);
   if (typeof first === "string") {
     if (last && bytes.length < SEGMENT_HEADER_BYTES) {
@@ -124,7 +125,7 @@ async function replaySegment(
     }
     group.push(record);
     if (record.kind !== RecordKind.Commit) continue;
-    for (const member of group) apply(member, ledger, restore, file, offset);
+    for (const member of group) apply(records, member, ledger, restore, file, offset);
     counted += offset - committedEnd;
     committedEnd = offset;
     group = [];
@@ -157,10 +158,10 @@ function anyRecordAfter(bytes: Buffer, offset: number): boolean {
 }
 
 /** Applies one record of a whole group; `groupEnd` (the commit's end) places any damage found. */
-function apply(record: JournalRecord, ledger: Ledger, restore: RestoreEntry, file: string, groupEnd: number): void {
+function apply(records: RecordBytes, record: JournalRecord, ledger: Ledger, restore: RestoreEntry, file: string, groupEnd: number): void {
   switch (record.kind) {
     case RecordKind.Opened: {
-      const { account, balanceMinor, timeMs, name } = readOpened(record.payload);
+      const { account, balanceMinor, timeMs, name } = records.opened(record);
       if (account !== ledger.accountCount || ledger.find(name) !== undefined) {
         throw new CorruptDataError(file, groupEnd, `record ${record.sequence} opens account ${account} again`);
       }
@@ -168,7 +169,7 @@ function apply(record: JournalRecord, ledger: Ledger, restore: RestoreEntry, fil
       return;
     }
     case RecordKind.Moved: {
-      const { kind, debit, credit, amountMinor, timeMs } = readMoved(record.payload);
+      const { kind, debit, credit, amountMinor, timeMs } = records.moved(record);
       if (!isMovement(ledger, kind, debit, credit) || !(amountMinor > 0)) {
         throw new CorruptDataError(file, groupEnd, `record ${record.sequence} is not a movement of known accounts`);
       }
@@ -179,7 +180,7 @@ function apply(record: JournalRecord, ledger: Ledger, restore: RestoreEntry, fil
       return;
     }
     case RecordKind.Scoped: {
-      const { scope, entry } = readScoped(record.payload);
+      const { scope, entry } = records.scoped(record);
       restore(scope, entry);
       return;
     }

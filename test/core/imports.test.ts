@@ -1,6 +1,7 @@
 // The core has no runtime dependencies: every file in src/core imports only other files of
-// src/core, never a package or a `node:` module, and the package's entry imports only the core,
-// so `import { Bank } from "banking-system"` loads no server code.
+// src/core, never a package or a `node:` module, and the package's entry imports only the core
+// and durable mode (src/store: the core and Node's built-ins), so `import { Bank } from
+// "banking-system"` loads no package and no server code.
 
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";

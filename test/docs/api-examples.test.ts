@@ -36,15 +36,43 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BankApp } from "../../src/http/app.js";
-import { startServer } from "../../src/http/server.js";
+import { adminKey, parseApiKeys, parseRateLimit } from "../../src/http/auth/index.js";
+import { startServer, type ServerOptions } from "../../src/http/server.js";
 
 const DOC_PATH = new URL("../../docs/API.md", import.meta.url);
 const DOC_URL = "http://127.0.0.1:8000";
+
+// The secrets of the access-control section, as it names them: ADMIN_API_KEY's, and the two keys
+// of its keys file (the second given there by its digest only).
+const SECRETS = { ADMIN_API_KEY: "admin-Xr5Lq8Nv2Tc6Wm3Jd9", OPS_KEY: "ops-9Yq3vTn2Lw8Rb5XeG4", AUDIT_KEY: "audit-Hc7Km2Pq9Wd4Zs6Tb1" };
+
+/** The keys file of the access-control section: its one ```json block, read from the document. */
+function keysFileOf(doc: string): string {
+  const section = doc.slice(doc.indexOf("### API keys and scopes"));
+  return section.slice(section.indexOf("```json\n") + 8, section.indexOf("\n```", section.indexOf("```json\n")));
+}
+
+/**
+ * The servers the document's URLs stand for: the open sandbox (8000) for most sections; in the
+ * access-control section, one with keys (8001), another for the failed-authentication lockout
+ * (8002), and an open one with a rate limit of 2/min (8003).
+ */
+function serversOf(doc: string): Map<string, Partial<ServerOptions>> {
+  const apiKeys = [adminKey(SECRETS.ADMIN_API_KEY), ...parseApiKeys(keysFileOf(doc), "docs/API.md keys file")];
+  return new Map<string, Partial<ServerOptions>>([
+    [DOC_URL, {}],
+    ["http://127.0.0.1:8001", { apiKeys }],
+    ["http://127.0.0.1:8002", { apiKeys }],
+    ["http://127.0.0.1:8003", { rateLimit: parseRateLimit("2/min") }],
+  ]);
+}
 const UPDATE = process.env.UPDATE_API_EXAMPLES === "1";
 const COMMAND_TIMEOUT_MS = 30_000;
 
 /** Any ISO-8601 UTC timestamp, as the API writes them. */
 const TIMESTAMP = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g;
+/** Any holder token: random, so read as the same token wherever it appears. */
+const TOKEN = /bst_[A-Za-z0-9_-]{43}/g;
 const ELLIPSIS = "\n...";
 
 interface Fence {
@@ -135,13 +163,15 @@ function parseResponse(text: string): Response {
 }
 
 function normalised(body: string): string {
-  return body.replace(TIMESTAMP, "<timestamp>").trimEnd();
+  return body.replace(TIMESTAMP, "<timestamp>").replace(TOKEN, "<token>").trimEnd();
 }
 
-/** Runs one example's commands in `cwd` with the server's URL in place of the document's. */
-function runCommands(commands: string, url: string, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs one example's commands in `cwd` with the servers' URLs in place of the document's. */
+function runCommands(commands: string, urls: Map<string, string>, cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let script = commands;
+  for (const [documented, actual] of urls) script = script.replaceAll(documented, actual);
   return new Promise((resolve) => {
-    execFile("bash", ["-c", commands.replaceAll(DOC_URL, url)], { cwd, timeout: COMMAND_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 },
+    execFile("bash", ["-c", script], { cwd, timeout: COMMAND_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, ...SECRETS } },
       (error, stdout, stderr) => resolve({ code: error === null ? 0 : typeof error.code === "number" ? error.code : null, stdout, stderr }));
   });
 }
@@ -161,17 +191,21 @@ describe.skipIf(!curlFound && process.env.CI === undefined)("docs/API.md, every 
   const doc = readFileSync(DOC_PATH, "utf8");
   const examples = examplesOf(doc);
   const updates = new Map<Fence, string>();
-  let app: BankApp;
-  let url: string;
+  const apps: BankApp[] = [];
+  const urls = new Map<string, string>();
   let cwd: string;
 
   beforeAll(async () => {
-    ({ app, url } = await startServer({ host: "127.0.0.1", port: 0, logLevel: "silent" }));
+    for (const [documented, options] of serversOf(doc)) {
+      const { app, url } = await startServer({ host: "127.0.0.1", port: 0, logLevel: "silent", ...options });
+      apps.push(app);
+      urls.set(documented, url);
+    }
     cwd = mkdtempSync(join(tmpdir(), "api-examples-"));
   });
 
   afterAll(async () => {
-    await app?.close();
+    await Promise.all(apps.map((app) => app.close()));
     rmSync(cwd, { recursive: true, force: true });
     if (UPDATE && updates.size > 0) {
       const lines = doc.split("\n");
@@ -187,7 +221,7 @@ describe.skipIf(!curlFound && process.env.CI === undefined)("docs/API.md, every 
   });
 
   it.each(examples.map((example) => [example.title, example] as const))("%s", async (_title, example) => {
-    const ran = await runCommands(example.commands, url, cwd);
+    const ran = await runCommands(example.commands, urls, cwd);
     expect(ran.code, ran.stderr).toBe(0);
     const actual = parseResponse(ran.stdout);
     if (UPDATE) {

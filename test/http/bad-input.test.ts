@@ -116,6 +116,10 @@ const shapeCases: Case[] = [
   ["cursor of an encoded lone surrogate", "GET", "/accounts?after=%ED%A0%80", undefined, 400, "BAD_REQUEST"],
   ["query with a bad escape on a route without a query", "POST", "/transfers?x=%ZZ", { sender: "alice", recipient: "bob", amount: 5 },
     400, "BAD_REQUEST"],
+  // A route that reads no query refuses any parameter, as a body refuses an unknown field.
+  ["query parameter on a transfer", "POST", "/transfers?amount=500", { sender: "alice", recipient: "bob", amount: 5 }, 400, "INVALID_REQUEST"],
+  ["query parameter on an account", "GET", "/accounts/alice?fields=balance", undefined, 400, "INVALID_REQUEST"],
+  ["query parameter on the summary", "GET", "/summary?x=1", undefined, 400, "INVALID_REQUEST"],
 ];
 
 describe("bad input changes nothing", () => {
@@ -142,6 +146,12 @@ describe("bad input changes nothing", () => {
     }
     expect(response.status, response.text).toBe(200);
     expect(response.body).toHaveProperty(member);
+  });
+
+  it("when a page for people (the root, a problem page) is linked with a query, it is served all the same", async () => {
+    const { app } = appWith();
+    expect((await request(app, "GET", "/?utm_source=mail")).status).toBe(200);
+    expect((await request(app, "GET", "/problems/insufficient-funds?from=docs")).status).toBe(200);
   });
 
   it("when a body is exactly at the size limit, it is read and handled", async () => {

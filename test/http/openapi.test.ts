@@ -68,7 +68,9 @@ describe("GET /openapi.json", () => {
 
   it.each<[string, string[]]>([
     ["GET /", ["200"]],
-    ["GET /problems/{slug}", ["200", "404"]],
+    ["GET /problems/{slug}", ["200", ...NAMED]],
+    ["GET /summary", ["200"]],
+    ["GET /events", ["200", "404"]],
     ["GET /health", ["200"]],
     ["GET /accounts", ["200"]],
     ["POST /accounts", ["201", ...POST]],
@@ -128,6 +130,12 @@ describe("GET /openapi.json, with access control", () => {
         expect(Object.keys(operation.responses), route).toEqual(expect.arrayContaining(["401", "403", "429"]));
       }
     }
+  });
+
+  it("when on, documents every status the token rotation can answer", async () => {
+    const { ops } = await operations({ access: { keys: [adminKey("admin-secret-0123456789")] } });
+    const statuses = ["200", "400", "401", "403", "404", "405", "408", "409", "413", "414", "415", "422", "429", "431", "500"];
+    expect(Object.keys((ops.get("POST /accounts/{name}/token") as Operation).responses).sort()).toEqual(statuses.sort());
   });
 
   it("when only the rate limit is on, lists its 429 and no security", async () => {

@@ -54,6 +54,12 @@ describe("errors of Node's HTTP parser", () => {
     ["a malformed chunk",
       "POST /transfers HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400,
       "BAD_REQUEST", "The chunked body is malformed"],
+    ["Content-Length twice",
+      "POST /transfers HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}", 400,
+      "BAD_REQUEST", "Content-Length is sent more than once"],
+    ["Content-Length and Transfer-Encoding both",
+      "POST /transfers HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n{}", 400,
+      "BAD_REQUEST", "Transfer-Encoding is invalid, or sent with Content-Length"],
   ])("when the request has %s, answers a problem and closes", async (_what, data, status, code, detail) => {
     const { bank, port } = await listening();
     const before = snapshot(bank);

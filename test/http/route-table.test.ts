@@ -47,9 +47,13 @@ describe("a known path with a method it does not have", () => {
     expect(response.body).toBe("");
   });
 
-  it("when OPTIONS is sent, answers as before: no route has it, so 404", async () => {
+  it("when OPTIONS is sent to a known path, answers 204 with the path's methods in Allow; to an unknown one, 404", async () => {
     const { app } = appWith();
-    expectProblem(await request(app, "OPTIONS", "/accounts"), 404, "ROUTE_NOT_FOUND");
+    const response = await request(app, "OPTIONS", "/accounts/alice");
+    expect(response.status).toBe(204);
+    expect(response.headers.allow).toBe("GET, HEAD");
+    expect(response.text).toBe("");
+    expectProblem(await request(app, "OPTIONS", "/accounts/alice/loans"), 404, "ROUTE_NOT_FOUND");
   });
 
   it("when the path is unknown, answers 404 whatever the method", async () => {

@@ -24,7 +24,7 @@ import { IdempotencyStore, ledgerOf, type LedgerListener } from "../../src/core/
 import { EntryKind, NONE } from "../../src/core/journal.js";
 import { outcomeCodec, type Outcome } from "../../src/core/outcome-codec.js";
 import { crc32c } from "../../src/store/crc32c.js";
-import { readRecord, RecordBuffer, RECORD_BYTES_MAX } from "../../src/store/records.js";
+import { readRecord, RecordBuffer, RecordBytes, RECORD_BYTES_MAX, type JournalRecord } from "../../src/store/records.js";
 import { classify, readSegmentHeader, segmentHeader } from "../../src/store/segments.js";
 
 describe("refusals as plain data", () => {
@@ -123,7 +123,84 @@ describe("the ledger's listeners", () => {
   });
 });
 
+describe("CRC-32C", () => {
+  it("when given the test vectors of RFC 3720 and the usual check string, gives their checksums", () => {
+    const ascending = Uint8Array.from({ length: 32 }, (_, index) => index);
+    expect(crc32c(new Uint8Array(32))).toBe(0x8a9136aa);
+    expect(crc32c(new Uint8Array(32).fill(0xff))).toBe(0x62a8ab43);
+    expect(crc32c(ascending)).toBe(0x46dd794e);
+    expect(crc32c(ascending.slice().reverse())).toBe(0x113fdb5c);
+    expect(crc32c(Buffer.from("123456789"))).toBe(0xe3069283);
+  });
+
+  it("when a range is taken in two pieces, continuing from the first gives the checksum of the whole", () => {
+    const bytes = Uint8Array.from({ length: 45 }, (_, index) => (index * 37 + 11) & 0xff);
+    for (let start = 0; start < 9; start++) {
+      const whole = crc32c(bytes, start, bytes.length);
+      for (let split = start; split <= bytes.length; split++) {
+        expect(crc32c(bytes, split, bytes.length, crc32c(bytes, start, split))).toBe(whole);
+      }
+    }
+  });
+});
+
+/** A record as docs/DURABILITY.md lays it out, built field by field with Buffer's own writers. */
+function recordBytes(sequence: number, kind: number, payload: Buffer): Buffer {
+  const bytes = Buffer.alloc(17 + payload.length);
+  bytes.writeUInt32LE(bytes.length - 4, 0);
+  bytes.writeUInt32LE(sequence % 2 ** 32, 8);
+  bytes.writeUInt32LE(Math.floor(sequence / 2 ** 32), 12);
+  bytes[16] = kind;
+  payload.copy(bytes, 17);
+  bytes.writeUInt32LE(crc32c(bytes, 8, bytes.length, crc32c(bytes, 0, 4)), 4);
+  return bytes;
+}
+
 describe("the record format", () => {
+  it("when records are encoded, their bytes are the format's, field by field, past 2^32 too", () => {
+    const buffer = new RecordBuffer();
+    const sequence = 2 ** 32 + 5;
+    buffer.opened(sequence, 7, "Zoë", 12_345, 1_764_633_600_123);
+    buffer.moved(sequence + 1, EntryKind.Transfer, 7, NONE, 99_999_999_999, 1_764_633_600_124.5);
+    buffer.commit(sequence + 2);
+    const opened = Buffer.alloc(20);
+    opened.writeUInt32LE(7, 0);
+    opened.writeDoubleLE(12_345, 4);
+    opened.writeDoubleLE(1_764_633_600_123, 12);
+    const moved = Buffer.alloc(25);
+    moved[0] = EntryKind.Transfer;
+    moved.writeUInt32LE(7, 1);
+    moved.writeUInt32LE(NONE, 5);
+    moved.writeDoubleLE(99_999_999_999, 9);
+    moved.writeDoubleLE(1_764_633_600_124.5, 17);
+    expect(Buffer.from(buffer.view())).toEqual(Buffer.concat([
+      recordBytes(sequence, 1, Buffer.concat([opened, Buffer.from("Zoë", "utf8")])),
+      recordBytes(sequence + 1, 2, moved),
+      recordBytes(sequence + 2, 4, Buffer.alloc(0)),
+    ]));
+  });
+
+  it("when records are read back, every field is the one encoded", () => {
+    const buffer = new RecordBuffer();
+    buffer.opened(3, 7, "Zoë", 12_345, 1_764_633_600_123);
+    buffer.moved(4, EntryKind.Transfer, 7, NONE, 99_999_999_999, 1_764_633_600_124.5);
+    buffer.scoped(5, "http", Uint8Array.from([1, 2, 3]));
+    const records = new RecordBytes(Buffer.concat([Buffer.from("x"), buffer.view()]));
+    const read: JournalRecord[] = [];
+    for (let offset = 1; offset < records.bytes.length;) {
+      const record = readRecord(records.bytes, offset);
+      if (typeof record === "string") throw new Error(record);
+      read.push(record);
+      offset = record.end;
+    }
+    expect(read.map((record) => [record.sequence, record.kind])).toEqual([[3, 1], [4, 2], [5, 3]]);
+    const [opened, moved, scoped] = read as [JournalRecord, JournalRecord, JournalRecord];
+    expect(records.opened(opened)).toEqual({ account: 7, balanceMinor: 12_345, timeMs: 1_764_633_600_123, name: "Zoë" });
+    expect(records.moved(moved)).toEqual({ kind: EntryKind.Transfer, debit: 7, credit: NONE, amountMinor: 99_999_999_999, timeMs: 1_764_633_600_124.5 });
+    const { scope, entry } = records.scoped(scoped);
+    expect([scope, [...entry]]).toEqual(["http", [1, 2, 3]]);
+  });
+
   it("when a record is damaged or cut, reading it says why", () => {
     const buffer = new RecordBuffer();
     buffer.moved(1, EntryKind.Transfer, 0, 1, 250, 9);

@@ -96,5 +96,5 @@ const Summary = Type.Object({
 export const summarySchema = {
   summary: "The bank in three numbers: accounts, transactions and all the money it holds",
   tags: ["accounts"],
-  response: { 200: { description: "The bank's totals", ...Summary } },
+  response: { 200: { description: "The bank's totals", ...Summary }, ...problemResponses() },
 };

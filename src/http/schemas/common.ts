@@ -132,6 +132,9 @@ export type TransactionBody = Static<typeof TransactionBody>;
 
 /** An account and its balance. */
 export const AccountBody = Type.Object({ name: Name, balance: Amount });
+
+/** The query of a route that reads none: any parameter is refused, as an unknown body field is. */
+export const NoQuery = Type.Object({}, { additionalProperties: false });
 export type AccountBody = Static<typeof AccountBody>;
 
 /** The one error body (RFC 9457 problem details), served as application/problem+json. */
@@ -181,8 +184,8 @@ const PROBLEM_DESCRIPTIONS: Record<number, string> = {
  * Statuses every route can answer, whatever it does: a request the server refuses before any
  * route reads it (400 for a URL, query or header it cannot read; 408; 431), a bug (500), and 405
  * for its path called with a method it does not have (every path lacks some; OpenAPI can only say
- * so on the operations the path has). Access control (401, 403) and rate limits (429) belong here
- * once they exist.
+ * so on the operations the path has). Access control's 401 and 403 and the rate limit's 429 are
+ * added to the routes they guard when they are on (src/http/auth/).
  */
 export const EVERY_ROUTE_STATUSES: readonly number[] = [400, 405, 408, 431, 500];
 

@@ -35,6 +35,6 @@ export const problemTypeSchema = {
         "text/html": { schema: Type.String({ description: "A page with the title, status, code and description" }) },
       },
     },
-    ...problemResponses(404),
+    ...problemResponses(404, 414),
   },
 };

@@ -15,5 +15,5 @@ export const rotateTokenSchema = {
   summary: "Give an account a new holder token (admin); the previous one stops working at once",
   tags: ["accounts"],
   params: NameParams,
-  response: { 200: { description: "The new token, answered this once", ...RotatedToken }, ...problemResponses(400, 404) },
+  response: { 200: { description: "The new token, answered this once", ...RotatedToken }, ...problemResponses(404, 413, 414, 415) },
 };

@@ -111,6 +111,13 @@ describe("what a holder token may do", () => {
     const { app } = securedApp();
     expectProblem(await request(app, "POST", "/accounts/ghost/token", undefined, admin), 404, "ACCOUNT_NOT_FOUND");
   });
+
+  it("when a rotation is sent with a body, refuses it (the route takes none) and rotates nothing", async () => {
+    const { app, alice } = securedApp();
+    const response = await request(app, "POST", "/accounts/alice/token", { name: "bob" }, admin);
+    expect(expectProblem(response, 400, "INVALID_REQUEST")).toBe("This route takes no body");
+    expect((await request(app, "GET", "/accounts/alice", undefined, bearer(alice))).status).toBe(200);
+  });
 });
 
 // [what, method, url, body]: bob's token, none of them its own business.

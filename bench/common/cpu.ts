@@ -1,5 +1,5 @@
-// CPU time read from Linux's /proc, so that the HTTP benchmark can show who used the 2 cores during
-// a run: the server, the load generator, and everything else on the machine.
+// CPU time read from Linux's /proc, so that a benchmark can show who used the 2 cores during a run:
+// the server or the bank, the load generator, and everything else on the machine.
 
 import { readFileSync } from "node:fs";
 

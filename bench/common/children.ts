@@ -1,5 +1,6 @@
-// Every process the HTTP benchmark starts (servers, wrk) is spawned here and remembered by its
-// handle, so that an exit on error or Ctrl-C kills exactly those, by pid, and nothing else.
+// Every process a benchmark starts (servers, wrk, the durable benchmark's builders and reopeners) is
+// spawned here and remembered by its handle, so that an exit on error or Ctrl-C kills exactly those,
+// by pid, and nothing else.
 
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
 
