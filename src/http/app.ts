@@ -20,6 +20,7 @@ import { edgeOf, idempotencyScopeOf, type AccessOptions, type RateLimit } from "
 import { corsOptions } from "./cors.js";
 import { handleFrameworkError, registerErrorHandlers } from "./errors.js";
 import { answerClientError } from "./client-errors.js";
+import { DASHBOARD_PREFIX, registerDashboard } from "./dashboard.js";
 import { BODY_LIMIT_BYTES, HEADERS_BYTES_MAX, PATH_PARAM_LENGTH_MAX } from "./limits.js";
 import { registerOpenApi } from "./openapi.js";
 import { checkRequest } from "./request-checks.js";
@@ -87,8 +88,9 @@ function withRedaction(logger: FastifyServerOptions["logger"]): FastifyServerOpt
   return { ...options, redact: { ...(Array.isArray(given) ? {} : given), paths: [...paths, ...REDACTED_PATHS] } };
 }
 
-// Pages for people (the root, the problem pages) take any query, as pages do: a link may carry one.
-const PAGES = new Set(["/", "/problems/:slug"]);
+// Pages for people (the root, the problem pages) and the dashboard's files take any query, as pages
+// and their files do: a link may carry one, a cache-busting one for instance.
+const PAGES = new Set(["/", "/problems/:slug", `${DASHBOARD_PREFIX}*`]);
 
 /** Query strings are as strict as bodies: an API route that reads no query refuses any parameter. */
 function strictQuery(route: RouteOptions): void {
@@ -168,6 +170,7 @@ export function buildApp(options: AppOptions = {}): BankApp {
     registerHistoryRoutes(routes, bank);
     registerStatementRoutes(routes, bank);
     registerEventRoutes(routes, bank, options.eventsHeartbeatMs);
+    registerDashboard(routes);
     done();
   });
   return app;

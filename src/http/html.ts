@@ -1,5 +1,6 @@
-// The server's few HTML pages (its root and the problem types): which clients get HTML rather
-// than JSON, and the one template they share. Plain, semantic HTML that needs no script.
+// The server's few HTML pages (the problem types; the root answers with the dashboard's page, see
+// dashboard.ts): which clients get HTML rather than JSON, and the one template the pages share.
+// Plain, semantic HTML that needs no script.
 
 import type { FastifyReply, FastifyRequest } from "fastify";
 

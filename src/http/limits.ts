@@ -57,6 +57,21 @@ export const EVENTS_LAG_MAX = 65_536;
 /** Most bytes of events written to one client at once, before its socket is asked to drain. */
 export const EVENTS_WRITE_BYTES_MAX = 64 * 1024;
 
+/**
+ * The share of a busy event loop that all event streams together may take (see event-pacer.ts):
+ * the time the loop would have been idle is theirs too, so a quiet bank streams at full speed.
+ */
+export const EVENTS_TIME_SHARE = 0.04;
+
+/** Most time the event streams may spend at once, in ms, however long the loop was idle before. */
+export const EVENTS_PACER_BURST_MS = 5;
+
+/** The least time, in ms, a stream's turn may take: below it, it waits for more. */
+export const EVENTS_PACER_TURN_MS = 0.25;
+
+/** How long a stream waits, in ms, once the streams have spent their time. */
+export const EVENTS_PACER_WAIT_MS = 1;
+
 /** How long a client's socket may stay full before the stream is closed. */
 export const EVENTS_DRAIN_TIMEOUT_MS = 30_000;
 

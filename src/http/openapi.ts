@@ -1,5 +1,6 @@
-// The OpenAPI 3 document, generated from the route schemas, and the Swagger UI that shows it, the
-// one HTML the server serves: only its routes carry the security headers of @fastify/helmet.
+// The OpenAPI 3 document, generated from the route schemas, and the Swagger UI that shows it: only
+// its routes carry the security headers of @fastify/helmet (the dashboard's page sets its own, in
+// dashboard.ts, for a policy of its own).
 
 import helmet from "@fastify/helmet";
 import swagger from "@fastify/swagger";

@@ -3,8 +3,9 @@
 // heartbeats, and a client that falls too far behind let go with where to resume.
 
 import http from "node:http";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Bank } from "../../src/index.js";
+import { ledgerOf } from "../../src/core/internal.js";
 import { buildApp, type BankApp } from "../../src/http/app.js";
 import { EVENTS_LAG_MAX } from "../../src/http/limits.js";
 import { expectProblem, request } from "./helpers.js";
@@ -12,6 +13,7 @@ import { expectProblem, request } from "./helpers.js";
 const apps: BankApp[] = [];
 
 afterEach(async () => {
+  vi.restoreAllMocks();
   for (const app of apps.splice(0)) await app.close();
 });
 
@@ -96,6 +98,19 @@ function open(url: string, path: string, headers: Record<string, string> = {}): 
     });
     outgoing.on("error", reject);
   });
+}
+
+/**
+ * Resolves once the server waits on a full socket: its last write was refused (write() answered
+ * false) and no other came for 200 ms.
+ */
+async function socketFull(writes: { mock: { results: { value: unknown }[] } }): Promise<void> {
+  for (let waited = 0; waited < 20_000; waited += 200) {
+    const count = writes.mock.results.length;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    if (count > 0 && writes.mock.results.length === count && writes.mock.results[count - 1]?.value === false) return;
+  }
+  throw new Error("the socket never filled");
 }
 
 const idsOf = (frames: Frame[]) => frames.map((frame) => Number(frame.id));
@@ -211,6 +226,41 @@ describe("GET /events", () => {
     // Every event up to where to resume, in order, once.
     expect(sent).toEqual(Array.from({ length: resumeAfter }, (_, index) => index + 1));
     expect(bank.transactionCount).toBe(2 + batches * batch.length);
+  });
+
+  it("when a client stops reading, its full socket is waited for until it falls too far behind, then it is let go", async () => {
+    const { bank, url } = await serve();
+    const batch = Array.from({ length: 8_190 }, (_, index) => ({ sender: index % 2 === 0 ? "alice" : "bob", recipient: index % 2 === 0 ? "bob" : "alice", amount: 0.01 }));
+    // Less than a client may lag, and more than the sockets between hold (about 20 MB of frames).
+    for (let round = 0; round < 7; round++) bank.transferBatch(batch);
+    const writes = vi.spyOn(http.ServerResponse.prototype, "write");
+    const stream = await open(url, "/events?after=0");
+    stream.response.pause();
+    await socketFull(writes);
+    // Now more than it may lag, however much of the first part it was sent.
+    for (let round = 0; round < 9; round++) bank.transferBatch(batch);
+    // Long enough for the server to look at its lag while it waits.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    stream.response.resume();
+    const frames = await stream.ended();
+    const last = frames[frames.length - 1] as Frame;
+    expect(last.event).toBe("lagged");
+    const sent = idsOf(frames.filter((frame) => frame.event === "transaction"));
+    expect(sent).toEqual(Array.from({ length: (last.data as { resume_after: number }).resume_after }, (_, index) => index + 1));
+  });
+
+  it("when a client that stopped reading goes away, its stream is closed and the bank stops telling it", async () => {
+    const { bank, url } = await serve();
+    const batch = Array.from({ length: 8_190 }, (_, index) => ({ sender: index % 2 === 0 ? "alice" : "bob", recipient: index % 2 === 0 ? "bob" : "alice", amount: 0.01 }));
+    for (let round = 0; round < 7; round++) bank.transferBatch(batch);
+    const removed = vi.spyOn(ledgerOf(bank), "removeListener");
+    const writes = vi.spyOn(http.ServerResponse.prototype, "write");
+    const stream = await open(url, "/events?after=0");
+    stream.response.pause();
+    await socketFull(writes);
+    expect(removed).not.toHaveBeenCalled();
+    stream.close();
+    await expect.poll(() => removed.mock.calls.length).toBe(1);
   });
 
   it("when more is recorded at once than a client may lag behind, it is let go at once with where to resume", async () => {

@@ -3,6 +3,7 @@
 // account the request acts on, and only when that is the token's account. A route missing from
 // the table stops the app from starting, so no route can be left open by mistake.
 
+import { DASHBOARD_PREFIX } from "../dashboard.js";
 import { DOCS_PATH } from "../openapi.js";
 import type { Scope } from "./scopes.js";
 
@@ -40,7 +41,10 @@ function needs(scope: Scope, holder: HolderRule): AccessRule {
 
 /** Every route of the API by "METHOD /path" (Fastify's `:name` for parameters). */
 export const ACCESS_TABLE: Readonly<Record<string, Rule>> = {
+  // The page and the dashboard's files (src/http/dashboard.ts) hold no data: what they show comes
+  // from the routes below, with the credential the person signs in with.
   "GET /": PUBLIC,
+  [`GET ${DASHBOARD_PREFIX}*`]: PUBLIC,
   "GET /health": PUBLIC,
   "GET /openapi.json": PUBLIC,
   "GET /problems/:slug": PUBLIC,

@@ -3,8 +3,10 @@
 // writes them, a socket's worth at a time, and lets a client go when it falls too far behind.
 
 import type { ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
 import type { Bank, EventStream, Transaction } from "../../core/index.js";
 import { ledgerOf } from "../../core/internal.js";
+import { EventPacer } from "../event-pacer.js";
 import type { BankApp } from "../app.js";
 import { EVENTS_DRAIN_TIMEOUT_MS, EVENTS_HEARTBEAT_MS, EVENTS_LAG_MAX, EVENTS_WRITE_BYTES_MAX } from "../limits.js";
 import { transactionBody } from "../representations.js";
@@ -13,6 +15,8 @@ import { eventsSchema } from "../schemas/events.js";
 /** Registers `GET /events` on `bank`; an idle stream sends a heartbeat every `heartbeatMs`. */
 export function registerEventRoutes(app: BankApp, bank: Bank, heartbeatMs = EVENTS_HEARTBEAT_MS): void {
   const ledger = ledgerOf(bank);
+  // One for all the streams of this server: together they take a bounded share of its time.
+  const pacer = new EventPacer();
   app.get("/events", { schema: eventsSchema }, (request, reply) => {
     const lastEventId = request.headers["last-event-id"];
     const after = lastEventId === undefined ? request.query.after : Number(lastEventId);
@@ -34,7 +38,7 @@ export function registerEventRoutes(app: BankApp, bank: Bank, heartbeatMs = EVEN
       const position = transaction.id - 1;
       return ledger.journal.balanceAfterMinor(position, ledger.find(transaction.counterparty) as number) / 100;
     };
-    void pump(subscription, response, counterpartyBalance, heartbeatMs);
+    void pump(subscription, response, counterpartyBalance, heartbeatMs, pacer);
   });
 }
 
@@ -47,6 +51,7 @@ function frame(transaction: Transaction, counterpartyBalanceAfter: number | null
 /** Writes the subscription's events to `response` until either ends. */
 async function pump(
   subscription: EventStream, response: ServerResponse, counterpartyBalance: (t: Transaction) => number | null, heartbeatMs: number,
+  pacer: EventPacer,
 ): Promise<void> {
   const heartbeat = setInterval(() => response.write(": heartbeat\n\n"), heartbeatMs);
   heartbeat.unref();
@@ -55,18 +60,32 @@ async function pump(
     subscription.close();
   });
   let pending = "";
+  // When this stream's turn began, and how long it may last (see event-pacer.ts); -1 between turns.
+  let turnStart = 0;
+  let turnMs = -1;
   for await (const transaction of subscription) {
+    if (turnMs < 0) {
+      while ((turnMs = pacer.available()) === 0) await pacer.wait(false);
+      turnStart = performance.now();
+    }
     pending += frame(transaction, counterpartyBalance(transaction), transaction.accountName);
-    // Events already recorded are gathered into one write, up to a socket's worth.
-    if (subscription.lag > 0 && pending.length < EVENTS_WRITE_BYTES_MAX) continue;
+    // Events already recorded are gathered into one write, up to a socket's worth or the turn's end.
+    const ended = performance.now() - turnStart >= turnMs;
+    if (subscription.lag > 0 && pending.length < EVENTS_WRITE_BYTES_MAX && !ended) continue;
     const flowing = response.write(pending);
     pending = "";
+    pacer.spend(performance.now() - turnStart);
+    turnMs = -1;
     if (subscription.lag > EVENTS_LAG_MAX) {
       response.end(laggedFrame(subscription));
       subscription.close();
       return;
     }
-    if (flowing) continue;
+    if (flowing) {
+      // Its time used up with events still to send: the others, and the bank, go first.
+      if (ended && subscription.lag > 0) await pacer.wait(true);
+      continue;
+    }
     const outcome = await drained(response, subscription);
     if (outcome === "drained") continue;
     if (outcome === "lagged") response.end(laggedFrame(subscription));

@@ -1,4 +1,4 @@
-// Schema of the server's root: a page for browsers, the seed's welcome with links for programs.
+// Schema of the server's root: the dashboard for browsers, the seed's welcome with links for programs.
 
 import { Type, type Static } from "typebox";
 import { problemResponses } from "./common.js";
@@ -18,8 +18,8 @@ export type Welcome = Static<typeof Welcome>;
 
 /** Route schema of `GET /`. */
 export const rootSchema = {
-  summary: "Welcome: a page for browsers, links for programs",
-  description: "A client whose Accept header prefers text/html (a browser) gets a page linking to the docs; " +
+  summary: "Welcome: the dashboard for browsers, links for programs",
+  description: "A client whose Accept header prefers text/html (a browser) gets the dashboard, a web page of the bank; " +
     "any other client (no Accept, `*/*`, application/json) gets the JSON welcome.",
   tags: ["about"],
   response: {
@@ -27,7 +27,7 @@ export const rootSchema = {
       description: "The welcome, in the media type the client prefers",
       content: {
         "application/json": { schema: Welcome },
-        "text/html": { schema: Type.String({ description: "A small page with links to /docs, /openapi.json and /health" }) },
+        "text/html": { schema: Type.String({ description: "The dashboard's page; it loads its script and style from /app/" }) },
       },
     },
     ...problemResponses(),

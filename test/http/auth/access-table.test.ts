@@ -4,14 +4,17 @@
 import { describe, expect, it } from "vitest";
 import type { FastifyRequest } from "fastify";
 import { ACCESS_TABLE, ruleOf } from "../../../src/http/auth/access-table.js";
+import { DASHBOARD_PREFIX } from "../../../src/http/dashboard.js";
 import { edgeOf, idempotencyScopeOf, parseRateLimit } from "../../../src/http/auth/index.js";
 import { API_ROUTES, appWith, request } from "../helpers.js";
 import { securedApp } from "./support.js";
 
 describe("the access table", () => {
-  it("has a rule for every route of the API, and for the token rotation, and no other", () => {
+  it("has a rule for every route of the API, for the token rotation and the dashboard's files, and no other", () => {
     const routes = [...API_ROUTES, "POST /accounts/{name}/token"].map((route) => route.replace(/\{(\w+)\}/g, ":$1"));
-    expect(Object.keys(ACCESS_TABLE).filter((route) => route !== "GET /openapi.json").sort()).toEqual(routes.sort());
+    const others = ["GET /openapi.json", `GET ${DASHBOARD_PREFIX}*`];
+    expect(Object.keys(ACCESS_TABLE).filter((route) => !others.includes(route)).sort()).toEqual(routes.sort());
+    expect(ruleOf("GET", `${DASHBOARD_PREFIX}*`)).toEqual({ public: true });
   });
 
   it("makes the docs, their assets and CORS preflights public, HEAD follow GET, and /accounts/ be /accounts", () => {
