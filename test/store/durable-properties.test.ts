@@ -71,7 +71,7 @@ function everything(bank: Bank): unknown {
 }
 
 function openDurable(files: MemoryFiles): Promise<Bank> {
-  return Bank.open({ clock: () => CLOCK_MS, store: new FileStore({ dataDir: "/data", files, snapshotBytesMin: 2_000, segmentBytesMax: 1_500 }) });
+  return Bank.open({ clock: () => CLOCK_MS, store: new FileStore({ dataDir: "/data", files: files.process(), snapshotBytesMin: 2_000, segmentBytesMax: 1_500 }) });
 }
 
 describe("durable mode, against the in-memory bank", () => {

@@ -183,6 +183,35 @@ export class MemoryFiles implements StoreFiles {
     this.generation++;
   }
 
+  /**
+   * The files as one process sees them: once it has crashed, that process does nothing more (every
+   * call of its never completes, a file it opens takes no write), as a dead process does. A store
+   * given `files` directly would go on after a crash: a snapshot it had begun would land and remove
+   * segments the next process wrote.
+   */
+  process(): StoreFiles {
+    const generation = this.generation;
+    const dead = () => generation !== this.generation;
+    const never = <T>() => new Promise<T>(() => undefined);
+    const deadFile: AppendFile = { size: 0, write: () => undefined, sync: never, close: never };
+    return {
+      makeDirectory: () => (dead() ? never() : this.makeDirectory()),
+      list: (directory) => (dead() ? never() : this.list(directory)),
+      read: (file) => (dead() ? never() : this.read(file)),
+      remove: (file) => (dead() ? never() : this.remove(file)),
+      truncate: (file, length) => (dead() ? never() : this.truncate(file, length)),
+      openAppend: (file) => (dead() ? deadFile : this.openAppend(file)),
+      writeAtomically: async (file, chunks) => {
+        if (dead()) return never();
+        const bytes: Uint8Array[] = [];
+        for await (const chunk of chunks) bytes.push(chunk);
+        return dead() ? never() : this.writeAtomically(file, bytes);
+      },
+      syncDirectory: (directory) => (dead() ? never() : this.syncDirectory(directory)),
+      lock: (directory) => (dead() ? never() : this.lock(directory)),
+    };
+  }
+
   /** Changes one byte of a file, as damage on the disk would. */
   corrupt(file: string, offset: number): void {
     const memory = this.files.get(file) as MemoryFile;
