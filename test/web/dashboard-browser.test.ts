@@ -80,6 +80,11 @@ describe.skipIf(!runnable)("the dashboard, in Chromium", () => {
       "Account created with balance: 0.00",
       "Account created with balance: 100.00",
     ]);
+    // Another client holds some of ben's money: his page shows what is still available, and what is held.
+    const stats = () => page.locator("dl.stats .stat:visible").allTextContents();
+    expect(await stats()).toEqual(["Balance39.99", "Available39.99", "Held0.00"]);
+    await call(served.url, "POST", "/holds", { sender: "ben", recipient: "ann", amount: 10 });
+    await expect.poll(stats).toEqual(["Balance39.99", "Available29.99", "Held10.00"]);
     expect(await inPage(page, "window.marker")).toBe("same page");
   }, 60_000);
 

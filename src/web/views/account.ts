@@ -30,10 +30,16 @@ class Balances {
   readonly element: HTMLElement;
   account: AccountBody | null = null;
   private readonly balance = h("dd", { id: "account-balance", "aria-live": "polite" }, "…");
-  private readonly holds = h("div", { class: "holds", hidden: true });
+  private readonly available = h("dd", {}, "…");
+  private readonly held = h("dd", {}, "…");
+  // Groups of a list of terms are its own children (a dl holds dt/dd pairs, or divs of them).
+  private readonly holds = [
+    h("div", { class: "stat", hidden: true }, h("dt", {}, "Available"), this.available),
+    h("div", { class: "stat", hidden: true }, h("dt", {}, "Held"), this.held),
+  ];
 
   constructor() {
-    this.element = h("dl", { class: "stats" }, h("div", { class: "stat" }, h("dt", {}, "Balance"), this.balance), this.holds);
+    this.element = h("dl", { class: "stats" }, h("div", { class: "stat" }, h("dt", {}, "Balance"), this.balance), ...this.holds);
   }
 
   show(account: AccountBody, changed = false): void {
@@ -41,11 +47,9 @@ class Balances {
     this.balance.textContent = formatAmount(account.balance);
     if (changed) flash(this.balance);
     if (typeof account.available !== "number" || typeof account.held !== "number") return;
-    this.holds.hidden = false;
-    this.holds.replaceChildren(
-      h("div", { class: "stat" }, h("dt", {}, "Available"), h("dd", {}, formatAmount(account.available))),
-      h("div", { class: "stat" }, h("dt", {}, "Held"), h("dd", {}, formatAmount(account.held))),
-    );
+    this.available.textContent = formatAmount(account.available);
+    this.held.textContent = formatAmount(account.held);
+    for (const stat of this.holds) stat.hidden = false;
   }
 }
 
