@@ -9,7 +9,7 @@ import type { Section } from "../common/regions.js";
 import { serverTitle, summarize, TARGET_BATCH_TRANSFERS_PER_SECOND, type RunFacts, type ScenarioReport } from "./report.js";
 import { isBatchScenario } from "./scenarios.js";
 
-/** Durable POST /transfers over the same server in memory (issue 10). */
+/** Durable POST /transfers over the same server in memory. */
 export const TARGET_DURABLE_RATIO = 0.5;
 
 export const DURABLE_SECTION: Section = {

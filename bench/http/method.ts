@@ -75,7 +75,7 @@ round-robin and counts the answers to each for the exact check.
   another one, would do better on single requests; the seed's ~2,700 transfers/s was measured the
   same way, on this machine.
 
-| Target (issues 3, 4 and 8) | |
+| Target | |
 |---|--:|
 | \`POST /transfers\`, 32 connections | ≥ ${formatCount(TARGET_TRANSFERS_PER_SECOND)} transfers/s |
 | \`POST /transfers\`, as a ratio to the bare \`node:http\` server, same load | ≥ ${TARGET_RATIO_TO_BARE} |

@@ -13,7 +13,7 @@ export const SEED_TRANSFERS_PER_SECOND = 2_700;
 export const TARGET_TRANSFERS_PER_SECOND = 16_000;
 export const TARGET_P99_MS = 10;
 export const TARGET_BATCH_TRANSFERS_PER_SECOND = 1_000_000;
-/** Our POST /transfers rate over the bare node:http server's, same load (issue 8). */
+/** Our POST /transfers rate over the bare node:http server's, same load. */
 export const TARGET_RATIO_TO_BARE = 0.7;
 
 /** How it measures (rewritten by every run, so that it stays true to the code), then the results. */

@@ -29,7 +29,10 @@ export function transactionBody(transaction: Transaction): TransactionBody {
     description: transaction.description,
   };
   if (transaction.reference !== null) body.reference = transaction.reference;
-  if (transaction.holdId !== null) body.hold_id = transaction.holdId;
+  if (transaction.holdId !== null) {
+    body.hold_id = transaction.holdId;
+    body.incoming = transaction.incoming;
+  }
   return body;
 }
 

@@ -1,6 +1,8 @@
 // The API's bodies as the dashboard reads them (docs/API.md has the full story).
 
-export type TransactionType = "account_opened" | "deposit" | "withdrawal" | "transfer_out" | "transfer_in";
+export type TransactionType =
+  | "account_opened" | "deposit" | "withdrawal" | "transfer_out" | "transfer_in"
+  | "hold_created" | "hold_posted" | "hold_voided" | "hold_expired";
 
 /** `GET /accounts/{name}`; `available` and `held` only where the server has holds. */
 export interface AccountBody {
@@ -25,6 +27,8 @@ export interface TransactionBody {
   readonly counterparty: string | null;
   readonly timestamp: string;
   readonly description: string;
+  /** Only for a hold's steps: whether this account is the hold's recipient. */
+  readonly incoming?: boolean;
 }
 
 /** A page of `GET /accounts/{name}/history`, newest first. */

@@ -6,7 +6,9 @@ import http from "node:http";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Bank } from "../../src/index.js";
 import { ledgerOf } from "../../src/core/internal.js";
-import { buildApp, type BankApp } from "../../src/http/app.js";
+import { buildApp, type AppOptions, type BankApp } from "../../src/http/app.js";
+import { HolderTokens } from "../../src/http/auth/index.js";
+import { ADMIN_SECRET, bearer, testKeys } from "./auth/support.js";
 import { EVENTS_LAG_MAX } from "../../src/http/limits.js";
 import { expectProblem, request } from "./helpers.js";
 
@@ -17,11 +19,15 @@ afterEach(async () => {
   for (const app of apps.splice(0)) await app.close();
 });
 
-async function serve(options: { heartbeatMs?: number } = {}): Promise<{ bank: Bank; app: BankApp; url: string }> {
+async function serve(options: { heartbeatMs?: number; access?: AppOptions["access"] } = {}): Promise<{ bank: Bank; app: BankApp; url: string }> {
   const bank = new Bank({ clock: () => 1_700_000_000_000 });
   bank.createAccount("alice", 1_000_000);
   bank.createAccount("bob");
-  const app = buildApp({ bank, ...(options.heartbeatMs !== undefined && { eventsHeartbeatMs: options.heartbeatMs }) });
+  const app = buildApp({
+    bank,
+    ...(options.heartbeatMs !== undefined && { eventsHeartbeatMs: options.heartbeatMs }),
+    ...(options.access !== undefined && { access: options.access }),
+  });
   apps.push(app);
   const url = await app.listen({ host: "127.0.0.1", port: 0 });
   return { bank, app, url };
@@ -156,11 +162,11 @@ describe("GET /events", () => {
     expect(frames.map((frame) => frame.data)).toEqual([
       {
         id: 3, type: "hold_created", amount: 30, balance_after: 1_000_000, counterparty: "bob", timestamp: "2023-11-14T22:13:20.000Z",
-        description: "Held: 30.00 for bob", reference: "order-7", hold_id: 1, account: "alice", counterparty_balance_after: 0,
+        description: "Held: 30.00 for bob", reference: "order-7", hold_id: 1, incoming: false, account: "alice", counterparty_balance_after: 0,
       },
       {
         id: 4, type: "hold_posted", amount: 20, balance_after: 999_980, counterparty: "bob", timestamp: "2023-11-14T22:13:20.000Z",
-        description: "Hold posted: 20.00 to bob", reference: "order-7", hold_id: 1, account: "alice", counterparty_balance_after: 20,
+        description: "Hold posted: 20.00 to bob", reference: "order-7", hold_id: 1, incoming: false, account: "alice", counterparty_balance_after: 20,
       },
       {
         id: 5, type: "deposit", amount: 1, balance_after: 21, counterparty: null, timestamp: "2023-11-14T22:13:20.000Z",
@@ -196,6 +202,24 @@ describe("GET /events", () => {
       [2, "account_opened"], [3, "transfer_in"], [5, "withdrawal"],
     ]);
     stream.close();
+  });
+
+  it("when an account's holder reads its stream or transfers, it sees its own balances and never another account's", async () => {
+    const tokens = new HolderTokens();
+    const { app, url } = await serve({ access: { keys: testKeys(), tokens } });
+    const alice = bearer(tokens.issue("alice"));
+    const transfer = await request(app, "POST", "/transfers", { sender: "alice", recipient: "bob", amount: 5 }, alice);
+    expect(transfer.body).toMatchObject({ sender: { name: "alice", balance: 999_995 }, recipient: { name: "bob" } });
+    expect((transfer.body as { recipient: object }).recipient).not.toHaveProperty("balance");
+    const asAdmin = await request(app, "POST", "/transfers", { sender: "alice", recipient: "bob", amount: 5 }, bearer(ADMIN_SECRET));
+    expect(asAdmin.body).toMatchObject({ recipient: { name: "bob", balance: 10 } });
+    const holder = await open(url, "/events?account=alice&after=2", alice);
+    const admin = await open(url, "/events?account=alice&after=2", bearer(ADMIN_SECRET));
+    const seen = async (stream: Stream) => (await stream.frames(2)).map((frame) => (frame.data as { counterparty_balance_after: unknown }).counterparty_balance_after);
+    expect(await seen(holder)).toEqual([null, null]);
+    expect(await seen(admin)).toEqual([5, 10]);
+    holder.close();
+    admin.close();
   });
 
   it("when idle, sends heartbeat comments", async () => {

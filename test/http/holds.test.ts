@@ -88,7 +88,7 @@ describe("POST /holds/{id}/post and /void", () => {
     const [posted] = ((await request(app, "GET", "/accounts/bob/history?limit=1")).body as HistoryPage).transactions;
     expect(posted).toEqual({
       id: 4, type: "hold_posted", amount: 12.5, balance_after: 12.5, counterparty: "alice", timestamp: FIXED_TIMESTAMP,
-      description: "Received from hold: 12.50 alice", hold_id: 1,
+      description: "Received from hold: 12.50 alice", hold_id: 1, incoming: true,
     });
   });
 

@@ -81,11 +81,11 @@ describe("GET /accounts/{name}/statement", () => {
         { id: 4, type: "deposit", amount: 10, balance_after: 110, counterparty: null, timestamp: at(1), description: "Deposited: 10.00", reference: "inv-1" },
         {
           id: 5, type: "hold_created", amount: 20, balance_after: 110, counterparty: "bob", timestamp: at(2), description: "Held: 20.00 for bob",
-          reference: "order,1", hold_id: 1,
+          reference: "order,1", hold_id: 1, incoming: false,
         },
         {
           id: 6, type: "hold_posted", amount: 15, balance_after: 95, counterparty: "bob", timestamp: at(3), description: "Hold posted: 15.00 to bob",
-          reference: "order,1", hold_id: 1,
+          reference: "order,1", hold_id: 1, incoming: false,
         },
       ],
     });
@@ -103,7 +103,7 @@ describe("GET /accounts/{name}/statement", () => {
     });
   });
 
-  it("when asked for text/csv, answers a header row and a row per transaction, amounts with two decimals, quoted as RFC 4180 says", async () => {
+  it("when asked for text/csv, answers a header row, the opening balance, a row per transaction and the closing balance, amounts with two decimals, quoted as RFC 4180 says", async () => {
     const { app } = story();
     const response = await request(app, "GET", `/accounts/alice/statement?from=${at(0)}&to=${at(4)}`, undefined, { accept: "text/csv" });
     expect(response.status).toBe(200);
@@ -111,11 +111,13 @@ describe("GET /accounts/{name}/statement", () => {
     expect(response.headers.vary).toBe("accept");
     expect(response.text).toBe([
       "id,timestamp,type,amount,balance_after,counterparty,reference,description",
+      `,${at(0)},opening_balance,,0.00,,,`,
       `1,${FIXED_TIMESTAMP},account_opened,100.00,100.00,,,Account created with balance: 100.00`,
       `4,${at(1)},deposit,10.00,110.00,,inv-1,Deposited: 10.00`,
       `5,${at(2)},hold_created,20.00,110.00,bob,"order,1",Held: 20.00 for bob`,
       `6,${at(3)},hold_posted,15.00,95.00,bob,"order,1",Hold posted: 15.00 to bob`,
       `7,${at(4)},transfer_out,2.50,92.50,"Smith, ""Junior""",,"Transferred to: 2.50 Smith, ""Junior"""`,
+      `,${at(4)},closing_balance,,92.50,,,`,
       "",
     ].join("\r\n"));
   });

@@ -33,8 +33,10 @@ export function registerEventRoutes(app: BankApp, bank: Bank, heartbeatMs = EVEN
       "x-accel-buffering": "no",
     });
     response.write("retry: 2000\n\n");
+    // An account's holder sees its own balance only: the counterparty's is left out (null).
+    const holder = request.credential?.kind === "holder";
     const counterpartyBalance = (transaction: Transaction) => {
-      if (transaction.counterparty === null) return null;
+      if (transaction.counterparty === null || holder) return null;
       const position = transaction.id - 1;
       return ledger.journal.balanceAfterMinor(position, ledger.find(transaction.counterparty) as number) / 100;
     };

@@ -44,7 +44,14 @@ export function registerStatementRoutes(app: BankApp, bank: Bank): void {
     reply.header("vary", "accept");
     if (prefersOverJson(request, "text", "csv")) {
       reply.type(CSV_CONTENT_TYPE);
-      return csvText(STATEMENT_CSV_COLUMNS, statement.transactions.map(csvRow));
+      // The period's opening and closing balances frame its transactions, as on a paper statement.
+      const balanceRow = (type: string, timeMs: number, balanceMinor: number) =>
+        ["", new Date(timeMs).toISOString(), type, "", formatMinor(balanceMinor), "", "", ""];
+      return csvText(STATEMENT_CSV_COLUMNS, [
+        balanceRow("opening_balance", fromMs, statement.openingBalanceMinor),
+        ...statement.transactions.map(csvRow),
+        balanceRow("closing_balance", toMs, statement.closingBalanceMinor),
+      ]);
     }
     return {
       name,

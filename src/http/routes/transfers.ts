@@ -11,9 +11,11 @@ export function registerTransferRoutes(app: BankApp, bank: Bank): void {
   app.post("/transfers", { schema: transferSchema }, (request) => {
     const { sender, recipient, amount, reference } = request.body;
     const transaction = bank.transfer(sender, recipient, amount, reference === undefined ? undefined : { reference });
+    // An account's holder sees its own balance only, never the recipient's.
+    const holder = request.credential?.kind === "holder";
     return {
       sender: { name: sender, balance: transaction.balanceAfter },
-      recipient: { name: recipient, balance: bank.getAccount(recipient).balance },
+      recipient: holder ? { name: recipient } : { name: recipient, balance: bank.getAccount(recipient).balance },
       transaction: transactionBody(transaction),
       message: `${formatMinor(transaction.amountMinor)} transferred from ${sender} to ${recipient}`,
     };

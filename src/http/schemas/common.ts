@@ -160,6 +160,9 @@ export const TransactionBody = Type.Object({
   description: Type.String({ examples: ["Deposited: 25.50"] }),
   reference: Type.Optional(Type.String({ ...Reference, description: "The caller's reference, only when the transaction has one" })),
   hold_id: Type.Optional(Type.Integer({ ...HoldId, description: "The hold a hold's step belongs to, only for those steps" })),
+  incoming: Type.Optional(Type.Boolean({
+    description: "Only for a hold's steps: whether this account is the hold's recipient (money in when posted) or its sender",
+  })),
 });
 export type TransactionBody = Static<typeof TransactionBody>;
 

@@ -28,7 +28,7 @@ export const eventsSchema = {
     "A `text/event-stream`. Each transaction is one event: `id:` its id (resume after it with",
     "Last-Event-ID or `?after=`), `event: transaction`, and `data:` one JSON object in the shape of a",
     "history entry, with `account` (the account it is seen from: the sender of a transfer, or the",
-    "`account` asked for) and `counterparty_balance_after`. A comment (`: heartbeat`) is sent when",
+    "`account` asked for) and `counterparty_balance_after` (null on an account holder's stream). A comment (`: heartbeat`) is sent when",
     "idle. A client that falls too far behind gets `event: lagged` with `data: {\"resume_after\": id}`",
     "and the stream ends; reconnect with that id.",
   ].join(" "),

@@ -56,8 +56,8 @@ export const statementSchema = {
   description: [
     "The opening balance (just before `from`; 0 if the account was opened within the period), every transaction",
     "from `from` to `to`, both included, oldest first, and the closing balance (at `to`). As JSON, or as CSV when",
-    `the Accept header prefers text/csv: a header row (${STATEMENT_CSV_COLUMNS.join(",")}), then one row per`,
-    "transaction, amounts with two decimals, fields quoted as RFC 4180 says, lines ended by CRLF. A period with more",
+    `the Accept header prefers text/csv: a header row (${STATEMENT_CSV_COLUMNS.join(",")}), a row of type`,
+    "opening_balance at `from`, one row per transaction, a row of type closing_balance at `to`, amounts with two decimals, fields quoted as RFC 4180 says, lines ended by CRLF. A period with more",
     `than ${STATEMENT_TRANSACTIONS_MAX} transactions is refused: ask for shorter ones.`,
   ].join(" "),
   tags: ["accounts"],

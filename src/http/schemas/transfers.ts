@@ -18,7 +18,10 @@ export type TransferRequest = Static<typeof TransferRequest>;
 
 const TransferResult = Type.Object({
   sender: AccountBody,
-  recipient: AccountBody,
+  recipient: Type.Object(
+    { name: AccountBody.properties.name, balance: Type.Optional(AccountBody.properties.balance) },
+    { description: "The recipient, with its balance; without it when the caller is an account holder, who sees no other account's balance" },
+  ),
   transaction: Type.Object(TransactionBody.properties, { description: "The sender's side of the transfer" }),
   message: Type.String({ examples: ["40.00 transferred from gina to hank"] }),
 });

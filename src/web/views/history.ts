@@ -12,11 +12,21 @@ import type { HistoryPage, TransactionBody } from "../types.js";
 export const HISTORY_PAGE = 25;
 
 const OUTGOING = new Set(["withdrawal", "transfer_out"]);
+// A hold's steps that reserve or release money move none: their amount is shown without a sign.
+const RESERVING: ReadonlySet<string> = new Set(["hold_created", "hold_voided", "hold_expired"]);
+
+/** The amount cell: money out with a minus, money in with a plus, money only reserved with neither. */
+function amountCell(transaction: TransactionBody): HTMLTableCellElement {
+  if (RESERVING.has(transaction.type)) {
+    return h("td", { class: "amount", "data-label": "Amount" }, formatAmount(transaction.amount));
+  }
+  const outgoing = OUTGOING.has(transaction.type) || (transaction.type === "hold_posted" && transaction.incoming === false);
+  return h("td", { class: `amount ${outgoing ? "out" : "in"}`, "data-label": "Amount" }, formatSignedAmount(transaction.amount, outgoing));
+}
 const COLUMNS = ["Id", "When", "What", "With", "Amount", "Balance"];
 
 /** A history row: what, when, how much, and the balance after. */
 function historyRow(transaction: TransactionBody, linkCounterparty: boolean): HTMLTableRowElement {
-  const outgoing = OUTGOING.has(transaction.type);
   const counterparty = transaction.counterparty;
   return h(
     "tr",
@@ -29,7 +39,7 @@ function historyRow(transaction: TransactionBody, linkCounterparty: boolean): HT
       { "data-label": "With" },
       counterparty === null ? "" : linkCounterparty ? h("a", { href: href("account", {}, counterparty) }, counterparty) : counterparty,
     ),
-    h("td", { class: `amount ${outgoing ? "out" : "in"}`, "data-label": "Amount" }, formatSignedAmount(transaction.amount, outgoing)),
+    amountCell(transaction),
     h("td", { class: "amount", "data-label": "Balance" }, formatAmount(transaction.balance_after)),
   );
 }

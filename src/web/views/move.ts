@@ -17,7 +17,8 @@ interface CashAnswer {
 
 interface TransferAnswer {
   readonly sender: { readonly name: string; readonly balance: number };
-  readonly recipient: { readonly name: string; readonly balance: number };
+  /** Without its balance when the caller is an account holder, who sees no other account's. */
+  readonly recipient: { readonly name: string; readonly balance?: number };
   readonly message: string;
 }
 
@@ -90,8 +91,10 @@ export function moveView(context: ViewContext): View {
           idempotencyKey,
         }),
       success: ({ body }) =>
-        `${body.message}. Balances: ${body.sender.name} ${formatAmount(body.sender.balance)}, ` +
-        `${body.recipient.name} ${formatAmount(body.recipient.balance)}.`,
+        body.recipient.balance === undefined
+          ? `${body.message}. Balance of ${body.sender.name}: ${formatAmount(body.sender.balance)}.`
+          : `${body.message}. Balances: ${body.sender.name} ${formatAmount(body.sender.balance)}, ` +
+            `${body.recipient.name} ${formatAmount(body.recipient.balance)}.`,
     });
     forms.push(form);
     return form;

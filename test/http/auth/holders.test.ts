@@ -80,7 +80,7 @@ describe("what a holder token may do", () => {
     expect(bank.getAccount("bob").balance).toBe(80);
   });
 
-  it("learns whether a recipient exists only by sending it money, as any payment does", async () => {
+  it("learns whether a recipient exists from a payment's refusal, as any payer does", async () => {
     const { app, alice } = securedApp();
     const response = await request(app, "POST", "/transfers", { sender: "alice", recipient: "ghost", amount: 1 }, bearer(alice));
     expectProblem(response, 404, "ACCOUNT_NOT_FOUND");
