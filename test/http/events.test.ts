@@ -218,8 +218,15 @@ describe("GET /events", () => {
     const seen = async (stream: Stream) => (await stream.frames(2)).map((frame) => (frame.data as { counterparty_balance_after: unknown }).counterparty_balance_after);
     expect(await seen(holder)).toEqual([null, null]);
     expect(await seen(admin)).toEqual([5, 10]);
+    // Without ?account=, a holder's stream is its own account's; another account's is refused.
+    const own = await open(url, "/events?after=0", alice);
+    expect((await own.frames(3)).map((frame) => (frame.data as { id: number; account: string }))).toMatchObject([
+      { id: 1, account: "alice" }, { id: 3, account: "alice" }, { id: 4, account: "alice" },
+    ]);
+    expect((await open(url, "/events?account=bob", alice)).status).toBe(403);
     holder.close();
     admin.close();
+    own.close();
   });
 
   it("when idle, sends heartbeat comments", async () => {

@@ -15,7 +15,8 @@ import type { Scope } from "./scopes.js";
  * - `senders`: every item of the batch is the token's account's: a transfer or a new hold it
  *   sends, or the post or void of a hold it sends;
  * - `hold`: the hold of the path (`/holds/{id}...`) is one the token's account sends;
- * - `query`: the `account` of the query string is the token's (the event stream of one account).
+ * - `query`: the `account` of the query string is the token's, or none (the event stream of the
+ *   token's account).
  */
 export type HolderRule = "never" | "path" | "sender" | "senders" | "hold" | "query";
 

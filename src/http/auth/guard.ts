@@ -93,8 +93,11 @@ export function guardHooks(credentials: Credentials, failures: FailureLimit, hol
     switch (rule.holder) {
       case "path":
         return (request.params as { name?: unknown }).name === credential.account;
-      case "query":
-        return (request.query as { account?: unknown }).account === credential.account;
+      case "query": {
+        // Without an account, a holder's stream is its own account's (the route reads it so).
+        const { account } = request.query as { account?: unknown };
+        return account === undefined || account === credential.account;
+      }
       case "hold":
         return holdSender((request.params as { id?: unknown }).id) === credential.account;
       default:

@@ -20,10 +20,12 @@ export function registerEventRoutes(app: BankApp, bank: Bank, heartbeatMs = EVEN
   app.get("/events", { schema: eventsSchema }, (request, reply) => {
     const lastEventId = request.headers["last-event-id"];
     const after = lastEventId === undefined ? request.query.after : Number(lastEventId);
-    // Refused here (an unknown account, an id past the last), the usual problem is answered.
+    // An account's holder always reads its own account's stream, asked for or not (the guard
+    // refused any other). Refused here (an unknown account, an id past the last), the usual problem.
+    const account = request.credential?.kind === "holder" ? request.credential.account : request.query.account;
     const subscription = bank.events({
       ...(after !== undefined && { after }),
-      ...(request.query.account !== undefined && { account: request.query.account }),
+      ...(account !== undefined && { account }),
     });
     reply.hijack();
     const response = reply.raw;
