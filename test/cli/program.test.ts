@@ -3,10 +3,10 @@
 // `bank` alone and `bank --version` answer on stdout and exit 0.
 
 import { EventEmitter } from "node:events";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it, vi } from "vitest";
+import { afterAll, describe, expect, it, vi } from "vitest";
 import type { BankApp } from "../../src/http/app.js";
 import { startServer, type ServerOptions } from "../../src/http/server.js";
 import { buildProgram, runProgram } from "../../src/cli/program.js";
@@ -125,8 +125,15 @@ describe("bank serve", () => {
 });
 
 describe("bank serve, access settings", () => {
+  const directories: string[] = [];
+  afterAll(() => {
+    for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+  });
+
   function keysFile(): string {
-    const file = join(mkdtempSync(join(tmpdir(), "banking-cli-")), "keys.json");
+    const directory = mkdtempSync(join(tmpdir(), "banking-cli-"));
+    directories.push(directory);
+    const file = join(directory, "keys.json");
     writeFileSync(file, JSON.stringify([{ name: "ops", key: "ops-secret-0123456789", scopes: ["money:move"] }]));
     return file;
   }
