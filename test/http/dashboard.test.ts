@@ -2,15 +2,14 @@
 // to browsers, see root.test.ts) with a policy that lets it load only its own files and talk only
 // to this server. test/web/dashboard-browser.test.ts uses it in a browser.
 
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Fastify from "fastify";
 import { afterEach, describe, expect, it } from "vitest";
 import { DASHBOARD_CONTENT_SECURITY_POLICY, dashboardIndexHtml, dashboardRoot, registerDashboard, dashboardPage } from "../../src/http/dashboard.js";
 import type { BankApp } from "../../src/http/app.js";
-import { appWith } from "./helpers.js";
+import { appWith, temporaryDirectory } from "./helpers.js";
 import { bearer, securedApp } from "./auth/support.js";
 
 const BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8";
@@ -110,9 +109,9 @@ describe("where the dashboard is found", () => {
   });
 
   it("when not built, the page says how to build it; a page that is built is read once, and its files served", async () => {
-    const empty = mkdtempSync(join(tmpdir(), "dashboard-"));
+    const empty = temporaryDirectory("dashboard-");
     expect(dashboardIndexHtml(empty)).toContain("npm run build");
-    const built = mkdtempSync(join(tmpdir(), "dashboard-"));
+    const built = temporaryDirectory("dashboard-");
     writeFileSync(join(built, "index.html"), "<!doctype html><title>x</title>");
     writeFileSync(join(built, "main.js"), "export {};");
     expect(dashboardIndexHtml(built)).toBe("<!doctype html><title>x</title>");

@@ -1,8 +1,11 @@
 // Shared test helpers for the HTTP layer: a bank with a pinned clock, JSON requests through
 // `app.inject()`, the problem-shape check, and a snapshot of all state to prove nothing changed.
 
+import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
-import { expect } from "vitest";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, onTestFinished } from "vitest";
 import { Bank } from "../../src/index.js";
 import { buildApp, type AppOptions, type BankApp } from "../../src/http/app.js";
 
@@ -168,4 +171,11 @@ export function parseRawResponses(text: string): JsonResponse[] {
     responses.push({ status: Number(statusLine.split(" ")[1]), headers, body, text: bodyText });
   }
   return responses;
+}
+
+/** A fresh directory under the system's temporary one, removed when the test ends. */
+export function temporaryDirectory(prefix: string): string {
+  const directory = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => rmSync(directory, { recursive: true, force: true }));
+  return directory;
 }

@@ -2,8 +2,7 @@
 // graceful close on SIGINT/SIGTERM with requests in flight, and the log levels.
 
 import { EventEmitter } from "node:events";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
@@ -21,6 +20,7 @@ import {
   resolveServerOptions,
   startServer,
 } from "../../src/http/server.js";
+import { temporaryDirectory } from "./helpers.js";
 
 const ADMIN_SECRET = "admin-secret-0123456789";
 
@@ -72,7 +72,7 @@ describe("resolveServerOptions", () => {
   });
 
   it("when the access settings are in the environment, reads them: keys, opt-out, rate limit, CORS origins", () => {
-    const dir = mkdtempSync(join(tmpdir(), "banking-server-"));
+    const dir = temporaryDirectory("banking-server-");
     const file = join(dir, "keys.json");
     writeFileSync(file, JSON.stringify([{ name: "ops", key: "ops-secret-0123456789", scopes: ["money:move"] }]));
     const env = {
@@ -87,7 +87,7 @@ describe("resolveServerOptions", () => {
   });
 
   it("when flags set access, they win over the environment", () => {
-    const dir = mkdtempSync(join(tmpdir(), "banking-server-"));
+    const dir = temporaryDirectory("banking-server-");
     const [fromEnv, fromFlag] = ["env", "flag"].map((name) => {
       const file = join(dir, `${name}.json`);
       writeFileSync(file, JSON.stringify([{ name, key: `${name}-secret-0123456789`, scopes: ["admin"] }]));

@@ -1,12 +1,12 @@
 // The keys file and ADMIN_API_KEY: what is accepted, and every way to get it wrong, each refused
 // with one message that names the file and the entry.
 
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { adminKey, combineKeys, parseApiKeys, readApiKeysFile } from "../../../src/http/auth/keys-file.js";
 import { digestOf } from "../../../src/http/auth/secrets.js";
+import { temporaryDirectory } from "../helpers.js";
 
 const SECRET = "0123456789abcdef0123";
 const DIGEST = digestOf(SECRET);
@@ -56,7 +56,7 @@ describe("parseApiKeys", () => {
 
 describe("readApiKeysFile", () => {
   it("reads a file, and names it when it cannot be read or is wrong", () => {
-    const dir = mkdtempSync(join(tmpdir(), "banking-keys-"));
+    const dir = temporaryDirectory("banking-keys-");
     const path = join(dir, "keys.json");
     writeFileSync(path, JSON.stringify([{ name: "ops", key: SECRET, scopes: ["admin"] }]));
     expect(readApiKeysFile(path)).toEqual([{ name: "ops", digest: DIGEST, scopes: ["admin"] }]);
