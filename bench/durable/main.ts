@@ -5,6 +5,7 @@
 import { formatCount } from "../common/format.js";
 import { fsyncLine, measureFsync, type FsyncLatency } from "../common/fsync.js";
 import { loadAverage } from "../common/machine.js";
+import { sizesOf } from "../common/sizes.js";
 import { count, flag, list, oneOf, parseCommandLine, positiveInteger, text, UsageError, valued, type Values } from "../common/options.js";
 import { BENCHMARKS_MD, writeRegions } from "../common/regions.js";
 import { DEFAULT_PARENT, makeTemporaryDirectory, removeTemporaryDirectory } from "../common/temporary.js";
@@ -44,16 +45,6 @@ type Options = Values<typeof COMMAND.options>;
 
 function log(line: string): void {
   process.stderr.write(`${line}\n`);
-}
-
-function sizesOf(options: Options): number[] {
-  if (options.full && options.given.has("max")) throw new UsageError("--full and --max exclude each other; see --help");
-  if (options.full && options.quick) throw new UsageError("--full and --quick exclude each other; see --help");
-  const max = options.full ? FULL_MAX : options.max;
-  if (options.quick) return [max];
-  const sizes = SIZES.filter((size) => size <= max);
-  if (!sizes.includes(max)) sizes.push(max);
-  return sizes;
 }
 
 /** Every workload in both modes, in rounds; the order of the modes swaps every round. */
@@ -135,7 +126,7 @@ async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const options = parseCommandLine(COMMAND, argv);
   if (options === null) return;
-  const sizes = sizesOf(options);
+  const sizes = sizesOf(options, SIZES, FULL_MAX);
   process.once("SIGINT", () => process.exit(130));
   const loadBefore = loadAverage();
   const fsyncBefore = await measureFsync(options.dataRoot);

@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { formatCount } from "../common/format.js";
 import { loadAverage } from "../common/machine.js";
-import { count, flag, parseCommandLine, positiveInteger, UsageError, valued, type Values } from "../common/options.js";
+import { sizesOf } from "../common/sizes.js";
+import { count, flag, parseCommandLine, positiveInteger, UsageError, valued } from "../common/options.js";
 import { BENCHMARKS_MD, DOCS_DIRECTORY, writeRegions } from "../common/regions.js";
 import { renderChart } from "./chart.js";
 import type { Scenario } from "./draws.js";
@@ -49,8 +50,6 @@ const COMMAND = {
     noWrite: flag("print the tables only; do not write docs/", true),
   },
 };
-
-type Options = Values<typeof COMMAND.options>;
 
 /** More runs where a run is short and noisy, fewer where one run already takes a while. */
 function runsFor(count: number): number {
@@ -127,22 +126,11 @@ function commandLine(argv: readonly string[]): string {
   return `\`npm run ${script}\` (which builds the package and bench/, then runs \`${node}\`)`;
 }
 
-/** The sizes to run: one under --quick, else the standard sizes up to --max (or --full's), and that one. */
-function sizesOf(options: Options): number[] {
-  if (options.full && options.given.has("max")) throw new UsageError("--full and --max exclude each other; see --help");
-  if (options.full && options.quick) throw new UsageError("--full and --quick exclude each other; see --help");
-  const max = options.full ? FULL_MAX : options.max;
-  if (options.quick) return [max];
-  const sizes = SIZES.filter((size) => size <= max);
-  if (!sizes.includes(max)) sizes.push(max);
-  return sizes;
-}
-
 function main(): void {
   const argv = process.argv.slice(2);
   const options = parseCommandLine(COMMAND, argv);
   if (options === null) return;
-  const sizes = sizesOf(options);
+  const sizes = sizesOf(options, SIZES, FULL_MAX);
   const max = sizes[sizes.length - 1] as number;
   const loadBefore = loadAverage();
   const jobs: Job[] = SCENARIOS.flatMap((scenario) =>
