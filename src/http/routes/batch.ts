@@ -4,13 +4,14 @@
 // straight into account indexes and minor units (batch-reader/), unless the app turns it off; any
 // other body goes the ordinary way, through JSON.parse and the schema.
 
-import type { FastifySchemaCompiler } from "fastify";
-import type { Bank, BatchInstruction, TransferCode } from "../../core/index.js";
+import type { FastifyReply, FastifySchemaCompiler } from "fastify";
+import type { Bank, BatchInstruction } from "../../core/index.js";
 import { atomicRefusal, holdsMadeIn, ledgerOf, runBatch, runResolvedBatch, type BatchOutcome } from "../../core/internal.js";
 import type { BankApp } from "../app.js";
+import { batchHead, independentBatchJson } from "../batch-answer.js";
 import { batchReader, ScannedBatch, useBatchReader } from "../batch-reader/index.js";
 import { BATCH_BODY_LIMIT_BYTES } from "../limits.js";
-import { batchSchema, type BatchItem, type BatchItemRequest, type BatchResult } from "../schemas/batch.js";
+import { batchSchema, type BatchItemRequest, type BatchResult } from "../schemas/batch.js";
 
 /**
  * Registers `POST /transfers/batch` on `bank`; `compiler` is the app's validator compiler, and
@@ -34,13 +35,13 @@ function registerBatchRoute(app: BankApp, bank: Bank, validatorCompiler: Fastify
   app.post(
     "/transfers/batch",
     { schema: batchSchema, bodyLimit: BATCH_BODY_LIMIT_BYTES, validatorCompiler },
-    (request): BatchResult => {
+    (request, reply) => {
       const body: unknown = request.body;
-      if (body instanceof ScannedBatch) return resultBody(body.atomic, runResolvedBatch(ledger, body, body.atomic));
+      if (body instanceof ScannedBatch) return answer(reply, body.atomic, runResolvedBatch(ledger, body, body.atomic));
       const { transfers, atomic = true } = request.body as { transfers: BatchItemRequest[]; atomic?: boolean };
       const outcome = runBatch(ledger, transfers.map(instruction), atomic);
       if (outcome.holdsMade > 0) holdsMadeIn(bank);
-      return resultBody(atomic, outcome);
+      return answer(reply, atomic, outcome);
     },
   );
 }
@@ -62,32 +63,17 @@ function instruction(item: BatchItemRequest): BatchInstruction {
   }
 }
 
-function resultBody(atomic: boolean, outcome: BatchOutcome): BatchResult {
-  // An atomic refusal is thrown, and the error handler turns it into a problem.
-  const refusal = atomic ? atomicRefusal(outcome) : null;
-  if (refusal !== null) throw refusal;
-  return {
-    atomic,
-    applied: outcome.applied,
-    refused: outcome.refused,
-    first_transaction_id: outcome.firstTransactionId,
-    last_transaction_id: outcome.lastTransactionId,
-    ...(outcome.holdItems > 0 && { first_hold_id: outcome.firstHoldId, last_hold_id: outcome.lastHoldId }),
-    ...(!atomic && { results: itemBodies(outcome) }),
-  };
-}
-
-function itemBodies(outcome: BatchOutcome): BatchItem[] {
-  const items = new Array<BatchItem>(outcome.count);
-  let transactionId = outcome.firstTransactionId ?? 0;
-  for (let index = 0; index < outcome.count; index++) {
-    const code = outcome.codes[index] as TransferCode;
-    // A hold's step names its hold (a refused creation has none); a transfer names none.
-    const holdId = outcome.holdIdAt(index);
-    const hold = holdId === undefined || holdId === null ? {} : { hold_id: holdId };
-    items[index] = code === "OK"
-      ? { index, status: "applied", transaction_id: transactionId++, ...hold }
-      : { index, status: "refused", code, detail: outcome.errorAt(index).message, ...hold };
+/**
+ * The answer: an atomic batch's counts (its refusal is thrown, and the error handler turns it into
+ * a problem); an independent one's JSON text, results and all, written by batch-answer.ts and
+ * sent here.
+ */
+function answer(reply: FastifyReply, atomic: boolean, outcome: BatchOutcome): BatchResult | undefined {
+  if (!atomic) {
+    void reply.type("application/json; charset=utf-8").send(independentBatchJson(outcome));
+    return undefined;
   }
-  return items;
+  const refusal = atomicRefusal(outcome);
+  if (refusal !== null) throw refusal;
+  return batchHead(true, outcome);
 }
