@@ -17,7 +17,7 @@ import { SystemClock } from "./clock.js";
 import { BankError, DuplicateAccountError, HoldNotFoundError, IdempotencyKeyReusedError, InvalidArgumentError } from "./errors.js";
 import { EventHub, type EventStream } from "./events.js";
 import { Hold } from "./hold.js";
-import { createHold, postHold, voidHold } from "./hold-steps.js";
+import { createHold, HoldFinding, postHold, voidHold } from "./hold-steps.js";
 import { IdempotencyStore, fingerprintOf, idempotencyScope, validateIdempotencyKey } from "./idempotency.js";
 import { instantMs } from "./instant.js";
 import { INSPECT, inspectAs, type Inspect, type InspectOptions } from "./inspect.js";
@@ -111,6 +111,8 @@ export class Bank {
   private sortedAccounts: Account[] = [];
   private readonly outcomes: IdempotencyStore<Outcome>;
   private readonly resolved = new Resolved();
+  /** Scratch of the checks of a hold's post or void. */
+  private readonly finding = new HoldFinding();
   private store: Store | null = null;
   private hub: EventHub | null = null;
   private expiryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -271,9 +273,9 @@ export class Bank {
    *
    * @throws the refusals of a transfer, and InvalidArgumentError for a timeout out of bounds
    */
-  hold(senderName: string, recipientName: string, amount: AmountInput, options: HoldOptions = {}): Hold {
+  hold(senderName: string, recipientName: string, amount: AmountInput, options?: HoldOptions): Hold {
     const reference = referenceOf(options);
-    const { timeoutSeconds } = options;
+    const timeoutSeconds = options?.timeoutSeconds;
     const request = { sender: senderName, recipient: recipientName, amount, timeoutSeconds, reference };
     return this.idempotent(options, () => ["hold", senderName, recipientName, ...normalisedAmount(amount), timeoutSeconds, reference], () => {
       const hold = createHold(this.ledger, request, this.resolved);
@@ -289,7 +291,7 @@ export class Bank {
    */
   postHold(id: number, amount?: AmountInput, options?: OperationOptions): Hold {
     return this.idempotent(options, () => ["postHold", id, ...(amount === undefined ? [] : normalisedAmount(amount))], () => {
-      const posted = postHold(this.ledger, id, amount);
+      const posted = postHold(this.ledger, id, amount, this.finding);
       return typeof posted === "number" ? this.holdAt(id) : posted;
     });
   }
@@ -297,7 +299,7 @@ export class Bank {
   /** Voids a pending hold: all of it is released. @throws HoldNotFoundError, HoldNotPendingError */
   voidHold(id: number, options?: OperationOptions): Hold {
     return this.idempotent(options, () => ["voidHold", id], () => {
-      const voided = voidHold(this.ledger, id);
+      const voided = voidHold(this.ledger, id, this.finding);
       return typeof voided === "number" ? this.holdAt(id) : voided;
     });
   }

@@ -48,7 +48,9 @@ export class HoldTable {
     this.statuses[id] = status;
     this.postedMinor[id] = postedMinor;
     this.finishedPositions[id] = position;
-    this.pending--;
+    // With none pending, every id left in the heap is of a finished hold: it is emptied at once
+    // rather than one pop at a time, so that holds posted as soon as made never pile up in it.
+    if (--this.pending === 0) this.heapLength = 0;
   }
 
   /** The amounts and expiries of holds 1 to `count`, copied (index 0 unused): what a snapshot keeps. */
