@@ -50,6 +50,16 @@ export class Account {
     return this.ledger.heldMinorAt(this.index);
   }
 
+  /** What pending holds of other accounts reserve for this one, in major units: not in its balance until posted. */
+  get incoming(): number {
+    return toMajor(this.incomingMinor);
+  }
+
+  get incomingMinor(): number {
+    this.ledger.expireDue();
+    return this.ledger.incomingMinorAt(this.index);
+  }
+
   /** What the account may spend: its balance less what pending holds reserve, in major units. */
   get available(): number {
     return toMajor(this.availableMinor);

@@ -9,9 +9,9 @@ export function accountBody(account: Account): AccountBody {
   return { name: account.name, balance: account.balance };
 }
 
-/** An account as it is read: `{name, balance, available, held}`. */
+/** An account as it is read: `{name, balance, available, held, incoming}`. */
 export function accountDetails(account: Account): AccountDetails {
-  return { name: account.name, balance: account.balance, available: account.available, held: account.held };
+  return { name: account.name, balance: account.balance, available: account.available, held: account.held, incoming: account.incoming };
 }
 
 /**

@@ -4,12 +4,13 @@ export type TransactionType =
   | "account_opened" | "deposit" | "withdrawal" | "transfer_out" | "transfer_in"
   | "hold_created" | "hold_posted" | "hold_voided" | "hold_expired";
 
-/** `GET /accounts/{name}`; `available` and `held` only where the server has holds. */
+/** `GET /accounts/{name}`; `available`, `held` and `incoming` only where the server has holds. */
 export interface AccountBody {
   readonly name: string;
   readonly balance: number;
   readonly available?: number;
   readonly held?: number;
+  readonly incoming?: number;
 }
 
 /** A page of `GET /accounts`. */

@@ -230,7 +230,7 @@ describe("the laws of holds", () => {
     fc.record({ op: fc.constant("wait" as const), ms: fc.integer({ min: 1, max: 15_000 }) }),
   );
 
-  it("any mix: available never below zero, money conserved, each hold ends once with post plus release its amount, and history replays to every balance, available and balance at T", () => {
+  it("any mix: available never below zero, money conserved, each hold ends once with post plus release its amount, and history replays to every balance, available, incoming and balance at T", () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 60 }), (steps) => {
         let nowMs = START_MS;
@@ -270,28 +270,37 @@ describe("the laws of holds", () => {
           expect(hold.postedAmount).toBeLessThanOrEqual(hold.amount);
         }
         expect(holdsSeen).toBeLessThanOrEqual(steps.length);
-        // The history replayed: every balance, and every available (balance less pending holds).
+        // The history replayed: every balance, every available (balance less pending holds), and
+        // what pending holds of others reserve for each account.
         for (const name of NAMES) {
           const account = bank.getAccount(name);
           let balance = 0;
           let held = 0;
+          let incoming = 0;
           for (const t of account.getTransactionHistory()) {
             const mine = t.incoming ? 0 : t.amountMinor;
             if (t.type === "account_opened" || t.type === "deposit" || t.type === "transfer_in") balance += t.amountMinor;
             else if (t.type === "withdrawal" || t.type === "transfer_out") balance -= t.amountMinor;
-            else if (t.type === "hold_created") held += mine;
+            else if (t.type === "hold_created") {
+              held += mine;
+              incoming += t.incoming ? t.amountMinor : 0;
+            }
             else if (t.type === "hold_posted") {
               const amount = bank.getHold(t.holdId as number).amountMinor;
-              if (t.incoming) balance += t.amountMinor;
-              else {
+              if (t.incoming) {
+                balance += t.amountMinor;
+                incoming -= amount;
+              } else {
                 balance -= t.amountMinor;
                 held -= amount;
               }
             } else if (!t.incoming) held -= t.amountMinor;
+            else incoming -= t.amountMinor;
             expect(t.balanceAfterMinor).toBe(balance);
           }
           expect(balance).toBe(account.balanceMinor);
           expect(balance - held).toBe(account.availableMinor);
+          expect(incoming).toBe(account.incomingMinor);
         }
         // Balance at T is the replay up to T.
         for (const [atMs, balances] of instants.entries()) {

@@ -325,8 +325,8 @@ describe("GET /summary and GET /accounts?prefix=", () => {
     bank.withdraw("bob", 0.05);
     expect((await request(app, "GET", "/summary")).body).toEqual({ accounts: 3, transactions: 6, total_balance: 1_000_000.25 });
     const page = await request(app, "GET", "/accounts?prefix=al&limit=1");
-    expect(page.body).toEqual({ accounts: [{ name: "albert", balance: 0.1, available: 0.1, held: 0 }], next_after: "albert" });
-    expect((await request(app, "GET", "/accounts?prefix=al&after=albert")).body).toEqual({ accounts: [{ name: "alice", balance: 999_900, available: 999_900, held: 0 }], next_after: null });
+    expect(page.body).toEqual({ accounts: [{ name: "albert", balance: 0.1, available: 0.1, held: 0, incoming: 0 }], next_after: "albert" });
+    expect((await request(app, "GET", "/accounts?prefix=al&after=albert")).body).toEqual({ accounts: [{ name: "alice", balance: 999_900, available: 999_900, held: 0, incoming: 0 }], next_after: null });
     expect((await request(app, "GET", "/accounts?prefix=zz")).body).toEqual({ accounts: [], next_after: null });
   });
 });

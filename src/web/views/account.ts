@@ -25,17 +25,19 @@ function numberParam(text: string | null): number | undefined {
   return text !== null && /^[1-9]\d{0,15}$/.test(text) ? Number(text) : undefined;
 }
 
-/** The balance, and what is available and held where the server reports holds. */
+/** The balance, and what is available, held and incoming where the server reports holds. */
 class Balances {
   readonly element: HTMLElement;
   account: AccountBody | null = null;
   private readonly balance = h("dd", { id: "account-balance", "aria-live": "polite" }, "…");
   private readonly available = h("dd", {}, "…");
   private readonly held = h("dd", {}, "…");
+  private readonly incoming = h("dd", {}, "…");
   // Groups of a list of terms are its own children (a dl holds dt/dd pairs, or divs of them).
   private readonly holds = [
     h("div", { class: "stat", hidden: true }, h("dt", {}, "Available"), this.available),
     h("div", { class: "stat", hidden: true }, h("dt", {}, "Held"), this.held),
+    h("div", { class: "stat", hidden: true }, h("dt", {}, "Incoming"), this.incoming),
   ];
 
   constructor() {
@@ -49,6 +51,7 @@ class Balances {
     if (typeof account.available !== "number" || typeof account.held !== "number") return;
     this.available.textContent = formatAmount(account.available);
     this.held.textContent = formatAmount(account.held);
+    this.incoming.textContent = formatAmount(account.incoming ?? 0);
     for (const stat of this.holds) stat.hidden = false;
   }
 }
