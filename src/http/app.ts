@@ -31,6 +31,7 @@ import { requestLoggerFactory } from "./request-logger.js";
 import { registerAccountRoutes } from "./routes/accounts.js";
 import { registerBatchRoutes } from "./routes/batch.js";
 import { registerCashRoutes } from "./routes/cash.js";
+import { registerCredentialRoutes } from "./routes/credential.js";
 import { registerEventRoutes } from "./routes/events.js";
 import { registerHealthRoutes } from "./routes/health.js";
 import { registerHistoryRoutes } from "./routes/history.js";
@@ -162,7 +163,10 @@ export function buildApp(options: AppOptions = {}): BankApp {
     registerProblemRoutes(routes);
     registerHealthRoutes(routes);
     registerAccountRoutes(routes, bank, edge?.tokens);
-    if (edge?.tokens !== undefined) registerTokenRoutes(routes, bank, edge.tokens);
+    if (edge?.tokens !== undefined) {
+      registerTokenRoutes(routes, bank, edge.tokens);
+      registerCredentialRoutes(routes);
+    }
     registerCashRoutes(routes, bank);
     registerTransferRoutes(routes, bank);
     registerBatchRoutes(routes, bank, validatorCompiler, options.fastBatchReader ?? true);

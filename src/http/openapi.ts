@@ -59,6 +59,7 @@ export function registerOpenApi(app: FastifyInstance, secured = false): void {
         { name: "transfers", description: "Money between accounts" },
         { name: "holds", description: "Money reserved, then posted (all or part), voided, or expired" },
         { name: "events", description: "Every committed transaction, live (Server-Sent Events)" },
+        { name: "access", description: "Credentials: who a bearer secret is (served while access control is on)" },
         { name: "health", description: "Liveness" },
         { name: "about", description: "The server itself: its welcome and its problem types" },
       ],

@@ -123,14 +123,19 @@ describe("GET /openapi.json, with access control", () => {
     }
   });
 
-  it("when on, declares the bearer scheme, and on each route whether it needs it and its 401, 403 and 429", async () => {
+  it("when on, declares the bearer scheme, and on each route whether it needs it and its 401, 403 and 429 (no 403 where any credential may call)", async () => {
     const { doc, ops } = await operations({ access: { keys: [adminKey("admin-secret-0123456789")] } });
     expect(doc.components).toMatchObject({ securitySchemes: { bearer: { type: "http", scheme: "bearer" } } });
-    expect([...ops.keys()].sort()).toEqual([...API_ROUTES, "POST /accounts/{name}/token"].sort());
+    expect([...ops.keys()].sort()).toEqual([...API_ROUTES, "POST /accounts/{name}/token", "GET /credential"].sort());
     for (const [route, operation] of ops) {
       if (PUBLIC.includes(route)) {
         expect(operation.security, route).toEqual([]);
         expect(Object.keys(operation.responses), route).not.toContain("401");
+      } else if (route === "GET /credential") {
+        // Any credential may ask who it is: refused only without one.
+        expect(operation.security, route).toEqual([{ bearer: [] }]);
+        expect(Object.keys(operation.responses), route).toEqual(expect.arrayContaining(["401", "429"]));
+        expect(Object.keys(operation.responses), route).not.toContain("403");
       } else {
         expect(operation.security, route).toEqual([{ bearer: [] }]);
         expect(Object.keys(operation.responses), route).toEqual(expect.arrayContaining(["401", "403", "429"]));

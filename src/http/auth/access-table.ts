@@ -16,14 +16,15 @@ import type { Scope } from "./scopes.js";
  *   sends, or the post or void of a hold it sends;
  * - `hold`: the hold of the path (`/holds/{id}...`) is one the token's account sends;
  * - `query`: the `account` of the query string is the token's, or none (the event stream of the
- *   token's account).
+ *   token's account);
+ * - `always`: any holder (the route acts on no account: it tells a credential who it is).
  */
-export type HolderRule = "never" | "path" | "sender" | "senders" | "hold" | "query";
+export type HolderRule = "never" | "path" | "sender" | "senders" | "hold" | "query" | "always";
 
-/** What a protected route needs. */
+/** What a protected route needs: an API key with `scope` (null: any key), or a holder as `holder` says. */
 export interface AccessRule {
   readonly public: false;
-  readonly scope: Scope;
+  readonly scope: Scope | null;
   readonly holder: HolderRule;
 }
 
@@ -36,7 +37,7 @@ export type Rule = AccessRule | PublicRule;
 
 const PUBLIC: PublicRule = { public: true };
 
-function needs(scope: Scope, holder: HolderRule): AccessRule {
+function needs(scope: Scope | null, holder: HolderRule): AccessRule {
   return { public: false, scope, holder };
 }
 
@@ -49,6 +50,7 @@ export const ACCESS_TABLE: Readonly<Record<string, Rule>> = {
   "GET /health": PUBLIC,
   "GET /openapi.json": PUBLIC,
   "GET /problems/:slug": PUBLIC,
+  "GET /credential": needs(null, "always"),
   "GET /summary": needs("accounts:read", "never"),
   "GET /events": needs("accounts:read", "query"),
   "GET /accounts": needs("accounts:read", "never"),

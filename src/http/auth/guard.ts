@@ -66,7 +66,7 @@ export function guardHooks(credentials: Credentials, failures: FailureLimit, hol
         }
         request.credential = credential;
         if (credential.kind === "key") {
-          if (grants(credential.scopes, rule.scope)) return done();
+          if (rule.scope === null || grants(credential.scopes, rule.scope)) return done();
           const detail = `The API key '${credential.name}' lacks the scope '${rule.scope}' that this route needs`;
           return forbid(reply, detail, `, scope="${rule.scope}"`);
         }

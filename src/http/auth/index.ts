@@ -81,8 +81,10 @@ export class Edge {
     if (this.secured) schema.security = rule.public ? [] : [{ [BEARER_SCHEME]: [] }];
     route.schema = schema as RouteOptions["schema"];
     if (rule.public) return;
-    // Any protected route may answer 429: the rate limit, or the failed-authentication limit.
-    schema.response = { ...schema.response, ...problemResponses(...(this.secured ? [401, 403] : []), 429) };
+    // Any protected route may answer 429: the rate limit, or the failed-authentication limit; a
+    // 403 only where some credential lacks the right (not where any key and any holder may call).
+    const refusals = !this.secured ? [] : rule.scope === null && rule.holder === "always" ? [401] : [401, 403];
+    schema.response = { ...schema.response, ...problemResponses(...refusals, 429) };
     const first: Hook[] = [];
     if (this.guard !== undefined) {
       first.push(this.guard.onRequest(rule) as Hook);

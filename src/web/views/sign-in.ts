@@ -1,52 +1,47 @@
 // Signing in, when the server asks for a credential (a 401): an API key, or an account holder's
-// token with its account's name. The credential is checked before it is kept, for this tab only.
+// token. The server says whose it is (GET /credential), so a holder never types its account's
+// name; the credential is checked before it is kept, for this tab only.
 
-import { accountPath, request, type Problem } from "../api.js";
+import { request } from "../api.js";
 import { h } from "../dom.js";
 import { field, SubmissionForm } from "../form.js";
 import { clearCredential, saveCredential } from "../session.js";
 import type { View, ViewContext } from "./view.js";
 
-const NOT_A_KEY =
-  "This credential may not read the whole bank. If it is an account's token, give the account's name too.";
+/** What `GET /credential` answers. */
+type Whose = { readonly kind: "api_key"; readonly scopes: readonly string[] } | { readonly kind: "account_token"; readonly account: string };
 
 export function signInView(context: ViewContext, signedIn: (account: string | null) => void): View {
   const secret = field("sign-in", "secret", { label: "API key or account token", type: "password", autocomplete: "current-password" });
-  const account = field("sign-in", "account", {
-    label: "Account (for an account token)",
-    hint: "Leave empty for an API key.",
-    autocomplete: "username",
-  });
   const status = h("p", { class: "form-status" });
   const form = h(
     "form",
     { class: "card", "aria-labelledby": "sign-in-heading" },
     h("h2", { id: "sign-in-heading" }, "Credential"),
     secret.wrapper,
-    account.wrapper,
     h("div", { class: "form-actions" }, h("button", { type: "submit" }, "Sign in"), status),
   );
-  new SubmissionForm<unknown>({
+  new SubmissionForm<Whose>({
     form,
-    fields: [secret, account],
+    fields: [secret],
     status,
     announce: context.announce,
     check: (values) => ((values.secret ?? "") === "" ? { secret: "Give an API key or an account token" } : {}),
     send: async (values) => {
-      const name = (values.account ?? "") === "" ? null : (values.account as string);
-      saveCredential({ secret: values.secret as string, account: name });
+      saveCredential({ secret: values.secret as string, account: null });
       try {
-        // An account token may read its account; a key, the whole bank.
-        return await request<unknown>("GET", name === null ? "/summary" : accountPath(name));
+        const answer = await request<Whose>("GET", "/credential");
+        // A token acts for one account: the tab keeps its name, which every screen shows.
+        if (answer.body.kind === "account_token") saveCredential({ secret: values.secret as string, account: answer.body.account });
+        return answer;
       } catch (error) {
         clearCredential();
         throw error;
       }
     },
-    fieldOf: (problem) => (problem.status === 401 ? "secret" : "account"),
-    describe: (problem: Problem) => (problem.status === 403 && account.input.value === "" ? NOT_A_KEY : problem.detail),
+    fieldOf: () => "secret",
     success: () => "Signed in.",
-    after: (_answer, values) => signedIn((values.account ?? "") === "" ? null : (values.account as string)),
+    after: (answer) => signedIn(answer.body.kind === "account_token" ? answer.body.account : null),
   });
   context.main.append(
     context.heading("Sign in"),

@@ -10,8 +10,8 @@ import { API_ROUTES, appWith, request } from "../helpers.js";
 import { securedApp } from "./support.js";
 
 describe("the access table", () => {
-  it("has a rule for every route of the API, for the token rotation and the dashboard's files, and no other", () => {
-    const routes = [...API_ROUTES, "POST /accounts/{name}/token"].map((route) => route.replace(/\{(\w+)\}/g, ":$1"));
+  it("has a rule for every route of the API, for the routes of access control and the dashboard's files, and no other", () => {
+    const routes = [...API_ROUTES, "POST /accounts/{name}/token", "GET /credential"].map((route) => route.replace(/\{(\w+)\}/g, ":$1"));
     const others = ["GET /openapi.json", `GET ${DASHBOARD_PREFIX}*`];
     expect(Object.keys(ACCESS_TABLE).filter((route) => !others.includes(route)).sort()).toEqual(routes.sort());
     expect(ruleOf("GET", `${DASHBOARD_PREFIX}*`)).toEqual({ public: true });

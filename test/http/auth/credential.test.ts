@@ -1,0 +1,40 @@
+// GET /credential: a bearer secret learns who it is (an API key and its scopes, or an account token
+// and its account); no secret, or a revoked one, learns nothing; an open server has no such route.
+
+import { describe, expect, it } from "vitest";
+import { appWith, expectProblem, request } from "../helpers.js";
+import { ADMIN_SECRET, bearer, MOVER_SECRET, READER_SECRET, securedApp } from "./support.js";
+
+describe("GET /credential", () => {
+  it("tells an API key its name and scopes, in the docs' order", async () => {
+    const { app } = securedApp();
+    expect((await request(app, "GET", "/credential", undefined, bearer(ADMIN_SECRET))).body).toEqual({
+      kind: "api_key", name: "admin", scopes: ["admin"],
+    });
+    const reader = await request(app, "GET", "/credential", undefined, bearer(READER_SECRET));
+    expect(reader.status).toBe(200);
+    expect(reader.body).toEqual({ kind: "api_key", name: "reader", scopes: ["accounts:read"] });
+    expect((await request(app, "GET", "/credential", undefined, bearer(MOVER_SECRET))).body).toEqual({
+      kind: "api_key", name: "mover", scopes: ["money:move"],
+    });
+  });
+
+  it("tells an account token its account, and a rotated one nothing", async () => {
+    const { app, alice, bob, revoked } = securedApp();
+    expect((await request(app, "GET", "/credential", undefined, bearer(alice))).body).toEqual({ kind: "account_token", account: "alice" });
+    expect((await request(app, "GET", "/credential", undefined, bearer(bob))).body).toEqual({ kind: "account_token", account: "bob" });
+    expectProblem(await request(app, "GET", "/credential", undefined, bearer(revoked)), 401, "UNAUTHORIZED");
+  });
+
+  it("without a credential answers 401, and an open server does not serve the route", async () => {
+    const { app } = securedApp();
+    expectProblem(await request(app, "GET", "/credential"), 401, "UNAUTHORIZED");
+    const open = appWith({ alice: 1 });
+    expectProblem(await request(open.app, "GET", "/credential"), 404, "ROUTE_NOT_FOUND");
+  });
+
+  it("refuses a query string, as every route without one does", async () => {
+    const { app } = securedApp();
+    expect((await request(app, "GET", "/credential?x=1", undefined, bearer(ADMIN_SECRET))).status).toBe(400);
+  });
+});
