@@ -89,11 +89,14 @@ export async function sendBatches(url: string, bodies: readonly string[], connec
   agent.destroy();
 }
 
-/**
- * Sends batches from `bodies`, round robin, on `connections` connections for `seconds`; returns
- * the transfers applied per second (counted from the answers, as the server applied them).
- */
-export async function batchRate(url: string, bodies: readonly string[], connections: number, seconds: number): Promise<number> {
+/** What a run of batches did: transfers applied (counted from the answers), and in how many seconds. */
+export interface BatchRun {
+  readonly applied: number;
+  readonly seconds: number;
+}
+
+/** Sends batches from `bodies`, round robin, on `connections` connections for `seconds`. */
+export async function batchRate(url: string, bodies: readonly string[], connections: number, seconds: number): Promise<BatchRun> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
   const started = performance.now();
   const deadline = started + seconds * 1000;
@@ -109,5 +112,5 @@ export async function batchRate(url: string, bodies: readonly string[], connecti
   await Promise.all(Array.from({ length: connections }, worker));
   const elapsed = (performance.now() - started) / 1000;
   agent.destroy();
-  return applied / elapsed;
+  return { applied, seconds: elapsed };
 }

@@ -13,7 +13,7 @@ import { BENCHMARKS_MD, writeRegions, type Section } from "../common/regions.js"
 import { accountName, batchBody, batchRate, BATCH_SIZE, expectOk, HUB, openAccounts, random, send, sendBatches } from "./load.js";
 import type { ClientsReport } from "./clients.js";
 import { firstRender, floor, historyPages, launchChromium, type Screen } from "./render.js";
-import { startServer } from "./server.js";
+import { startServer, type BankServer } from "./server.js";
 
 const COMMAND = {
   usage: "npm run bench:dashboard -- [options]   (or node dist-bench/dashboard/main.js [options])",
@@ -155,7 +155,17 @@ async function renders(url: string, options: Options, hub: { deepCursor: number;
   }
 }
 
-async function streams(url: string, options: Options) {
+interface StreamResult {
+  readonly label: string;
+  readonly without: number[];
+  readonly with: number[];
+  /** Server CPU ms per 1,000 transfers, without the clients and with them. */
+  readonly cpuWithout: number[];
+  readonly cpuWith: number[];
+  readonly received: ClientsReport[];
+}
+
+async function streams(url: string, server: BankServer, options: Options) {
   const next = random(2);
   const bodies = Array.from({ length: 16 }, () => batchBody(next, options.accounts, BATCH_SIZE, true));
   await batchRate(url, bodies, options.connections, 1);
@@ -166,16 +176,20 @@ async function streams(url: string, options: Options) {
     { label: `${options.clients} clients of the whole stream`, clients: options.clients, filtered: false },
     { label: `${options.clients} clients of one account each (\`?account=\`)`, clients: options.clients, filtered: true },
   ];
-  const results: { label: string; without: number[]; with: number[]; received: ClientsReport[] }[] = [];
+  const results: StreamResult[] = [];
   for (const kind of kinds) {
-    const result = { label: kind.label, without: [] as number[], with: [] as number[], received: [] as ClientsReport[] };
+    const result: StreamResult = { label: kind.label, without: [], with: [], cpuWithout: [], cpuWith: [], received: [] };
     for (let round = 0; round < options.rounds; round++) {
       // Each measurement with the clients next to one without, in turn first and second, so that
       // a drift of the machine, or what a phase leaves behind, falls on both.
       for (const withClients of round % 2 === 0 ? [false, true] : [true, false]) {
         const clients = withClients ? await startClients(url, kind.clients, kind.filtered, options.accounts) : null;
-        const rate = await batchRate(url, bodies, options.connections, options.seconds);
+        const cpuBefore = server.cpuSeconds();
+        const run = await batchRate(url, bodies, options.connections, options.seconds);
+        const rate = run.applied / run.seconds;
         (withClients ? result.with : result.without).push(rate);
+        // The server's CPU per 1,000 transfers, in ms: steadier than the rate on a shared machine.
+        (withClients ? result.cpuWith : result.cpuWithout).push(((server.cpuSeconds() - cpuBefore) / run.applied) * 1e6);
         if (clients !== null) result.received.push(await stopClients(clients));
         console.log(`${kind.label}, round ${round + 1}, ${withClients ? "with" : "without"} them: ${count(rate)} transfers/s`);
         // What the phase leaves to collect is collected before the next one.
@@ -204,6 +218,7 @@ function report(
     const without = median(result.without);
     const withClients = median(result.with);
     const cost = 1 - withClients / without;
+    const cpuCost = median(result.cpuWith) / median(result.cpuWithout) - 1;
     const events = result.received.reduce((sum, one) => sum + one.events, 0) / Math.max(1, result.received.length);
     const lagged = result.received.reduce((sum, one) => sum + one.lagged, 0);
     return [
@@ -212,11 +227,16 @@ function report(
       count(withClients),
       `${(cost * 100).toFixed(1)}%`,
       cost < TARGET_COST ? "yes" : "**no**",
+      `${median(result.cpuWithout).toFixed(2)} → ${median(result.cpuWith).toFixed(2)}`,
+      `${(cpuCost * 100).toFixed(1)}%`,
+      cpuCost < TARGET_COST ? "yes" : "**no**",
       `${count(events)} a run; ${lagged} let go and resumed`,
     ];
   });
   const rateTable = markdownTable(
-    [left("`/events` clients during the batch load"), right("Transfers/s without"), right("With"), right("Cost"), right(`< ${TARGET_COST * 100}%`), right("Events the clients received")],
+    [left("`/events` clients during the batch load"), right("Transfers/s without"), right("With"), right("Cost"), right(`< ${TARGET_COST * 100}%`),
+      right("Server CPU ms per 1,000 transfers, without → with"), right("Cost by CPU"), right(`< ${TARGET_COST * 100}%`),
+      right("Events the clients received")],
     rateRows,
   );
   return [
@@ -230,7 +250,7 @@ function report(
     "",
     renderTable,
     "",
-    `Batch rate with and without event stream clients: full batches on ${options.connections} connections for ${options.seconds} s, each measurement with the clients next to one without (in turn first and second), ${options.rounds} of each, the medians. The clients connect from now on (no \`after\`), each reads every event it is sent, and a client let go for falling behind (\`event: lagged\`) reconnects at once after \`resume_after\`.`,
+    `Batch rate with and without event stream clients: full batches on ${options.connections} connections for ${options.seconds} s, each measurement with the clients next to one without (in turn first and second), ${options.rounds} of each, the medians; and the server's CPU time (user + system, from /proc) per 1,000 transfers applied, the medians, which a shared machine moves less than the rate (the clients' cost is in the server's CPU: framing and writing their events). The clients connect from now on (no \`after\`), each reads every event it is sent, and a client let go for falling behind (\`event: lagged\`) reconnects at once after \`resume_after\`.`,
     "",
     rateTable,
   ].join("\n");
@@ -252,7 +272,7 @@ async function main(): Promise<void> {
     const loaded = await load(server.url, options);
     console.log(`loaded: ${JSON.stringify(loaded.summary)} in ${(loaded.openSeconds + loaded.transferSeconds).toFixed(1)} s`);
     const rendered = await renders(server.url, options, loaded);
-    const streamed = await streams(server.url, options);
+    const streamed = await streams(server.url, server, options);
     const body = report(options, loaded, rendered, streamed, describeMachine(loadBefore, loadAverage()));
     console.log(`\n${body}\n`);
     if (options.noWrite) console.error("docs/ not written (--quick or --no-write)");

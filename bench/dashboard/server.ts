@@ -3,6 +3,8 @@
 
 import { startBankServer, type BankServer } from "../common/bank-server.js";
 
+export type { BankServer };
+
 /** Starts the server; `heapMb` raises its heap for the largest runs. */
 export function startServer(heapMb = 4096): Promise<BankServer> {
   return startBankServer({ nodeArgs: [`--max-old-space-size=${heapMb}`] });

@@ -72,6 +72,14 @@ export const EVENTS_PACER_TURN_MS = 0.25;
 /** How long a stream waits, in ms, once the streams have spent their time. */
 export const EVENTS_PACER_WAIT_MS = 1;
 
+/**
+ * The least time, in ms, between two writes to one event stream's client while events keep coming:
+ * what comes meanwhile goes out in the next write. A stream that was quiet for longer writes its
+ * next event at once. It keeps what many clients cost a busy bank to a few writes a second each,
+ * not one per batch, at a delay no person watching a feed can see.
+ */
+export const EVENTS_WRITE_INTERVAL_MS = 50;
+
 /** How long a client's socket may stay full before the stream is closed. */
 export const EVENTS_DRAIN_TIMEOUT_MS = 30_000;
 

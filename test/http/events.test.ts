@@ -9,7 +9,7 @@ import { ledgerOf } from "../../src/core/internal.js";
 import { buildApp, type AppOptions, type BankApp } from "../../src/http/app.js";
 import { HolderTokens } from "../../src/http/auth/index.js";
 import { ADMIN_SECRET, bearer, testKeys } from "./auth/support.js";
-import { EVENTS_LAG_MAX } from "../../src/http/limits.js";
+import { EVENTS_LAG_MAX, EVENTS_WRITE_INTERVAL_MS } from "../../src/http/limits.js";
 import { expectProblem, request } from "./helpers.js";
 
 const apps: BankApp[] = [];
@@ -227,6 +227,30 @@ describe("GET /events", () => {
     holder.close();
     admin.close();
     own.close();
+  });
+
+  it("while events keep coming, writes a caught-up client at most once an interval; after a quiet spell, the next one alone", async () => {
+    const { bank, url } = await serve();
+    const stream = await open(url, "/events");
+    const writes = vi.spyOn(http.ServerResponse.prototype, "write");
+    const eventWrites = () => writes.mock.calls.filter(([chunk]) => String(chunk).includes("event: transaction")).length;
+    // A deposit every 5 ms for 20 intervals: 80 events, in about 20 writes rather than 80.
+    const deposits = (EVENTS_WRITE_INTERVAL_MS * 20) / 5;
+    const startedAt = performance.now();
+    for (let index = 0; index < deposits; index++) {
+      bank.deposit("bob", 1);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(idsOf(await stream.frames(deposits))).toEqual(Array.from({ length: deposits }, (_, index) => index + 3));
+    const intervals = (performance.now() - startedAt) / EVENTS_WRITE_INTERVAL_MS;
+    expect(eventWrites()).toBeLessThanOrEqual(Math.ceil(intervals) + 1);
+    // Quiet for longer than an interval: the next event is written alone.
+    await new Promise((resolve) => setTimeout(resolve, EVENTS_WRITE_INTERVAL_MS * 2));
+    const before = eventWrites();
+    bank.deposit("bob", 1);
+    expect(idsOf(await stream.frames(deposits + 1)).at(-1)).toBe(deposits + 3);
+    expect(eventWrites()).toBe(before + 1);
+    stream.close();
   });
 
   it("when idle, sends heartbeat comments", async () => {

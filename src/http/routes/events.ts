@@ -4,11 +4,14 @@
 
 import type { ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { Bank, EventStream, Transaction } from "../../core/index.js";
 import { ledgerOf } from "../../core/internal.js";
 import { EventPacer } from "../event-pacer.js";
 import type { BankApp } from "../app.js";
-import { EVENTS_DRAIN_TIMEOUT_MS, EVENTS_HEARTBEAT_MS, EVENTS_LAG_MAX, EVENTS_WRITE_BYTES_MAX } from "../limits.js";
+import {
+  EVENTS_DRAIN_TIMEOUT_MS, EVENTS_HEARTBEAT_MS, EVENTS_LAG_MAX, EVENTS_WRITE_BYTES_MAX, EVENTS_WRITE_INTERVAL_MS,
+} from "../limits.js";
 import { transactionBody } from "../representations.js";
 import { eventsSchema } from "../schemas/events.js";
 
@@ -67,8 +70,16 @@ async function pump(
   // When this stream's turn began, and how long it may last (see event-pacer.ts); -1 between turns.
   let turnStart = 0;
   let turnMs = -1;
+  // When this stream last wrote every event recorded: under a steady flow, the next write waits
+  // for the interval (EVENTS_WRITE_INTERVAL_MS).
+  let wroteAt = Number.NEGATIVE_INFINITY;
   for await (const transaction of subscription) {
     if (turnMs < 0) {
+      const sinceWriteMs = performance.now() - wroteAt;
+      if (sinceWriteMs < EVENTS_WRITE_INTERVAL_MS) {
+        await sleep(EVENTS_WRITE_INTERVAL_MS - sinceWriteMs, undefined, { ref: false });
+        if (response.destroyed) return;
+      }
       while ((turnMs = pacer.available()) === 0) await pacer.wait(false);
       turnStart = performance.now();
     }
@@ -77,6 +88,8 @@ async function pump(
     const ended = performance.now() - turnStart >= turnMs;
     if (subscription.lag > 0 && pending.length < EVENTS_WRITE_BYTES_MAX && !ended) continue;
     const flowing = response.write(pending);
+    // Caught up, it waits for the interval before its next write; behind, it goes on catching up.
+    wroteAt = subscription.lag === 0 ? performance.now() : Number.NEGATIVE_INFINITY;
     pending = "";
     pacer.spend(performance.now() - turnStart);
     turnMs = -1;
