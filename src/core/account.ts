@@ -45,19 +45,21 @@ export class Account {
     return toMajor(this.heldMinor);
   }
 
+  /** What pending holds reserve of the balance, in minor units. */
   get heldMinor(): number {
     this.ledger.expireDue();
     return this.ledger.heldMinorAt(this.index);
   }
 
   /** What pending holds of other accounts reserve for this one, in major units: not in its balance until posted. */
-  get incoming(): number {
-    return toMajor(this.incomingMinor);
+  get incomingHeld(): number {
+    return toMajor(this.incomingHeldMinor);
   }
 
-  get incomingMinor(): number {
+  /** What pending holds of other accounts reserve for this one, in minor units. */
+  get incomingHeldMinor(): number {
     this.ledger.expireDue();
-    return this.ledger.incomingMinorAt(this.index);
+    return this.ledger.incomingHeldMinorAt(this.index);
   }
 
   /** What the account may spend: its balance less what pending holds reserve, in major units. */

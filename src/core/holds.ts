@@ -7,6 +7,8 @@ export const HoldStatus = { Pending: 0, Posted: 1, Voided: 2, Expired: 3 } as co
 export type HoldStatus = (typeof HoldStatus)[keyof typeof HoldStatus];
 
 const INITIAL_CAPACITY = 64;
+/** Finished holds the expiry heap may keep beyond twice its pending ones before it is rebuilt. */
+const HEAP_SLACK = 32;
 
 export class HoldTable {
   /** Holds made so far; ids are 1 to count. */
@@ -48,9 +50,16 @@ export class HoldTable {
     this.statuses[id] = status;
     this.postedMinor[id] = postedMinor;
     this.finishedPositions[id] = position;
-    // With none pending, every id left in the heap is of a finished hold: it is emptied at once
-    // rather than one pop at a time, so that holds posted as soon as made never pile up in it.
+    // Finished holds leave the heap when they surface, or all at once: emptied when none is
+    // pending, rebuilt of the pending ones when the finished outnumber them, so that it stays
+    // within twice the pending holds (and a slack) however long one of them stays pending.
     if (--this.pending === 0) this.heapLength = 0;
+    else if (this.heapLength > 2 * this.pending + HEAP_SLACK) this.rebuildHeap();
+  }
+
+  /** Ids in the expiry heap: the pending holds, and finished ones not yet dropped. */
+  get queued(): number {
+    return this.heapLength;
   }
 
   /** The amounts and expiries of holds 1 to `count`, copied (index 0 unused): what a snapshot keeps. */
@@ -126,9 +135,24 @@ export class HoldTable {
 
   private pop(): void {
     const last = this.heap[--this.heapLength] as number;
-    if (this.heapLength === 0) return;
-    const key = this.expiresAtMs[last] as number;
-    let at = 0;
+    if (this.heapLength > 0) this.siftDown(0, last);
+  }
+
+  /** Keeps the pending ids of the heap only, and makes it a heap again (bottom-up, in linear time). */
+  private rebuildHeap(): void {
+    let kept = 0;
+    for (let at = 0; at < this.heapLength; at++) {
+      const id = this.heap[at] as number;
+      if (this.statuses[id] === HoldStatus.Pending) this.heap[kept++] = id;
+    }
+    this.heapLength = kept;
+    for (let at = (kept >>> 1) - 1; at >= 0; at--) this.siftDown(at, this.heap[at] as number);
+  }
+
+  /** Places `id` at `start` or below it, moving children that expire earlier up. */
+  private siftDown(start: number, id: number): void {
+    const key = this.expiresAtMs[id] as number;
+    let at = start;
     for (;;) {
       let child = 2 * at + 1;
       if (child >= this.heapLength) break;
@@ -138,7 +162,7 @@ export class HoldTable {
       this.heap[at] = this.heap[child] as number;
       at = child;
     }
-    this.heap[at] = last;
+    this.heap[at] = id;
   }
 
   private grow(): void {

@@ -38,7 +38,7 @@ export class Ledger {
   /** Per account, the sum of its pending outgoing holds: its balance less this is what it may spend. */
   private heldMinor = new Float64Array(BALANCES_CAPACITY_MIN);
   /** Per account, the sum of the pending holds it is the recipient of: money on its way, not yet its own. */
-  private incomingMinor = new Float64Array(BALANCES_CAPACITY_MIN);
+  private incomingHeldMinor = new Float64Array(BALANCES_CAPACITY_MIN);
   readonly holds = new HoldTable();
   readonly references = new References();
   readonly annotations = new Annotations();
@@ -80,8 +80,8 @@ export class Ledger {
   }
 
   /** What pending holds of other accounts reserve for this one: not in its balance until posted. */
-  incomingMinorAt(account: number): number {
-    return this.incomingMinor[account] as number;
+  incomingHeldMinorAt(account: number): number {
+    return this.incomingHeldMinor[account] as number;
   }
 
   /** What the account may spend: its balance less its pending holds. */
@@ -161,13 +161,13 @@ export class Ledger {
   private growBalances(): void {
     const balancesMinor = new Float64Array(this.balancesMinor.length * 2);
     const heldMinor = new Float64Array(balancesMinor.length);
-    const incomingMinor = new Float64Array(balancesMinor.length);
+    const incomingHeldMinor = new Float64Array(balancesMinor.length);
     balancesMinor.set(this.balancesMinor);
     heldMinor.set(this.heldMinor);
-    incomingMinor.set(this.incomingMinor);
+    incomingHeldMinor.set(this.incomingHeldMinor);
     this.balancesMinor = balancesMinor;
     this.heldMinor = heldMinor;
-    this.incomingMinor = incomingMinor;
+    this.incomingHeldMinor = incomingHeldMinor;
   }
 
   /**
@@ -211,7 +211,7 @@ export class Ledger {
   hold(sender: number, recipient: number, amountMinor: number, expiresAtMs: number, timeMs: number, reference = 0): number {
     assert(sender !== recipient && amountMinor > 0 && this.availableMinorAt(sender) >= amountMinor, "the hold was checked");
     this.heldMinor[sender] = (this.heldMinor[sender] as number) + amountMinor;
-    this.incomingMinor[recipient] = (this.incomingMinor[recipient] as number) + amountMinor;
+    this.incomingHeldMinor[recipient] = (this.incomingHeldMinor[recipient] as number) + amountMinor;
     const position = this.recordBetween(EntryKind.HoldCreated, sender, recipient, timeMs);
     const hold = this.holds.add(sender, recipient, amountMinor, expiresAtMs, reference, position);
     this.annotate(position, hold, reference);
@@ -231,7 +231,7 @@ export class Ledger {
     const amountMinor = holds.amountMinorOf(hold);
     assert(end === HoldStatus.Posted ? postedMinor > 0 && postedMinor <= amountMinor : postedMinor === 0, "a post moves part or all of the hold");
     this.heldMinor[sender] = (this.heldMinor[sender] as number) - amountMinor;
-    this.incomingMinor[recipient] = (this.incomingMinor[recipient] as number) - amountMinor;
+    this.incomingHeldMinor[recipient] = (this.incomingHeldMinor[recipient] as number) - amountMinor;
     if (postedMinor > 0) {
       this.balancesMinor[sender] = (this.balancesMinor[sender] as number) - postedMinor;
       this.balancesMinor[recipient] = (this.balancesMinor[recipient] as number) + postedMinor;

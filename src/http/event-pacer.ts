@@ -6,7 +6,19 @@
 // bank is quiet, they run at full speed.
 
 import { performance } from "node:perf_hooks";
-import { EVENTS_PACER_BURST_MS, EVENTS_PACER_TURN_MS, EVENTS_PACER_WAIT_MS, EVENTS_TIME_SHARE } from "./limits.js";
+import {
+  EVENTS_PACER_BURST_MS, EVENTS_PACER_TURN_MS, EVENTS_PACER_WAIT_MS, EVENTS_TIME_SHARE, EVENTS_WRITE_INTERVAL_MS,
+} from "./limits.js";
+
+/**
+ * How long a stream waits, in ms, before it writes again: the rest of the interval since its last
+ * write that left it caught up (`caughtUpAtMs`), or 0. A stream still behind after a write passes
+ * -Infinity there, and goes on catching up at once.
+ */
+export function writeDelayMs(nowMs: number, caughtUpAtMs: number, intervalMs = EVENTS_WRITE_INTERVAL_MS): number {
+  const sinceMs = nowMs - caughtUpAtMs;
+  return sinceMs < intervalMs ? intervalMs - sinceMs : 0;
+}
 
 /** Where the pacer reads the time and the loop's idle time, both in ms; the process's own by default. */
 export interface PacerClock {

@@ -9,9 +9,9 @@ export function accountBody(account: Account): AccountBody {
   return { name: account.name, balance: account.balance };
 }
 
-/** An account as it is read: `{name, balance, available, held, incoming}`. */
+/** An account as it is read: `{name, balance, available, held, incoming_held}`. */
 export function accountDetails(account: Account): AccountDetails {
-  return { name: account.name, balance: account.balance, available: account.available, held: account.held, incoming: account.incoming };
+  return { name: account.name, balance: account.balance, available: account.available, held: account.held, incoming_held: account.incomingHeld };
 }
 
 /**

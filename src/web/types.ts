@@ -4,13 +4,13 @@ export type TransactionType =
   | "account_opened" | "deposit" | "withdrawal" | "transfer_out" | "transfer_in"
   | "hold_created" | "hold_posted" | "hold_voided" | "hold_expired";
 
-/** `GET /accounts/{name}`; `available`, `held` and `incoming` only where the server has holds. */
+/** `GET /accounts/{name}`; `available`, `held` and `incoming_held` only where the server has holds. */
 export interface AccountBody {
   readonly name: string;
   readonly balance: number;
   readonly available?: number;
   readonly held?: number;
-  readonly incoming?: number;
+  readonly incoming_held?: number;
 }
 
 /** A page of `GET /accounts`. */

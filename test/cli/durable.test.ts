@@ -104,7 +104,7 @@ describe("bank serve --data-dir", () => {
     await stopCleanly(first);
     const second = await startBank(["--data-dir", directory]);
     const again = new Client(second);
-    expect((await again.request("GET", "/accounts/alice")).text).toBe('{"name":"alice","balance":7,"available":7,"held":0,"incoming":0}');
+    expect((await again.request("GET", "/accounts/alice")).text).toBe('{"name":"alice","balance":7,"available":7,"held":0,"incoming_held":0}');
     again.close();
     await stopCleanly(second);
   });
@@ -122,7 +122,7 @@ describe("bank serve --data-dir", () => {
     const second = await startBank(["--data-dir", directory]);
     expect(second.output()).toMatch(new RegExp(`"level":40,.*"msg":"cut 7 bytes at offset \\d+ of ${segment}: a last write that did not complete`));
     const again = new Client(second);
-    expect((await again.request("GET", "/accounts/alice")).text).toBe('{"name":"alice","balance":5,"available":5,"held":0,"incoming":0}');
+    expect((await again.request("GET", "/accounts/alice")).text).toBe('{"name":"alice","balance":5,"available":5,"held":0,"incoming_held":0}');
     again.close();
     await stopCleanly(second);
   });

@@ -284,8 +284,7 @@ describe("the laws of holds", () => {
             else if (t.type === "hold_created") {
               held += mine;
               incoming += t.incoming ? t.amountMinor : 0;
-            }
-            else if (t.type === "hold_posted") {
+            } else if (t.type === "hold_posted") {
               const amount = bank.getHold(t.holdId as number).amountMinor;
               if (t.incoming) {
                 balance += t.amountMinor;
@@ -300,7 +299,7 @@ describe("the laws of holds", () => {
           }
           expect(balance).toBe(account.balanceMinor);
           expect(balance - held).toBe(account.availableMinor);
-          expect(incoming).toBe(account.incomingMinor);
+          expect(incoming).toBe(account.incomingHeldMinor);
         }
         // Balance at T is the replay up to T.
         for (const [atMs, balances] of instants.entries()) {

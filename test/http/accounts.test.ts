@@ -47,7 +47,7 @@ describe("POST /accounts", () => {
     expect(response.headers.location).toBe(`/accounts/${encodeURIComponent(name)}`);
     expect(bank.hasAccount(name)).toBe(true);
     const read = await request(app, "GET", response.headers.location as string);
-    expect(read.body).toEqual({ name, balance: 1, available: 1, held: 0, incoming: 0 });
+    expect(read.body).toEqual({ name, balance: 1, available: 1, held: 0, incoming_held: 0 });
   });
 
   it("when the name is one code point over NAME_LENGTH_MAX, refuses with 400 and opens nothing", async () => {
@@ -67,7 +67,7 @@ describe("awkward names", () => {
     const created = await request(app, "POST", "/accounts", { name, initial_balance: 10 });
     expect(created.status).toBe(201);
     expect(created.headers.location).toBe(encoded);
-    expect((await request(app, "GET", encoded)).body).toEqual({ name, balance: 10, available: 10, held: 0, incoming: 0 });
+    expect((await request(app, "GET", encoded)).body).toEqual({ name, balance: 10, available: 10, held: 0, incoming_held: 0 });
     expect((await request(app, "POST", `${encoded}/deposits`, { amount: 5 })).status).toBe(200);
     expect((await request(app, "POST", `${encoded}/withdrawals`, { amount: 2 })).status).toBe(200);
     expect((await request(app, "POST", "/transfers", { sender: "other", recipient: name, amount: 1 })).status).toBe(200);
@@ -92,9 +92,9 @@ describe("GET /accounts", () => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({
       accounts: [
-        { name: "alice", balance: 1, available: 1, held: 0, incoming: 0 },
-        { name: "bob", balance: 2, available: 2, held: 0, incoming: 0 },
-        { name: "carol", balance: 3, available: 3, held: 0, incoming: 0 },
+        { name: "alice", balance: 1, available: 1, held: 0, incoming_held: 0 },
+        { name: "bob", balance: 2, available: 2, held: 0, incoming_held: 0 },
+        { name: "carol", balance: 3, available: 3, held: 0, incoming_held: 0 },
       ],
       next_after: null,
     });
@@ -128,7 +128,7 @@ describe("GET /accounts", () => {
 describe("GET /accounts/{name}", () => {
   it("when the account exists, returns its name and balance", async () => {
     const { app } = appWith({ carol: 50 });
-    expect((await request(app, "GET", "/accounts/carol")).body).toEqual({ name: "carol", balance: 50, available: 50, held: 0, incoming: 0 });
+    expect((await request(app, "GET", "/accounts/carol")).body).toEqual({ name: "carol", balance: 50, available: 50, held: 0, incoming_held: 0 });
   });
 
   it("when it does not, answers 404 with the seed's wording and changes nothing", async () => {

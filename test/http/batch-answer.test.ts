@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Bank, type BatchInstruction } from "../../src/index.js";
 import { ledgerOf, runBatch, type BatchOutcome } from "../../src/core/internal.js";
-import { batchHead, independentBatchJson } from "../../src/http/batch-answer.js";
+import { independentBatchJson } from "../../src/http/batch-answer.js";
 
 const NAMES = ["alice", "bob", "carol", "nobody"] as const;
 
@@ -21,7 +21,15 @@ function answerAsObjects(outcome: BatchOutcome): unknown {
       ? { index, status: "applied", transaction_id: transactionId++, ...hold }
       : { index, status: "refused", code: outcome.codes[index], detail: outcome.errorAt(index).message, ...hold });
   }
-  return { ...batchHead(false, outcome), results };
+  const head = {
+    atomic: false,
+    applied: outcome.applied,
+    refused: outcome.refused,
+    first_transaction_id: outcome.firstTransactionId,
+    last_transaction_id: outcome.lastTransactionId,
+    ...(outcome.holdItems > 0 && { first_hold_id: outcome.firstHoldId, last_hold_id: outcome.lastHoldId }),
+  };
+  return { ...head, results };
 }
 
 const name = fc.constantFrom(...NAMES);

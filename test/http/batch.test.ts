@@ -109,9 +109,9 @@ describe("POST /transfers/batch, atomic", () => {
       ],
     });
     expect(response.body).toMatchObject({ applied: 3, first_transaction_id: 4, last_transaction_id: 6 });
-    expect((await request(app, "GET", "/accounts/alice")).body).toEqual({ name: "alice", balance: 4, available: 4, held: 0, incoming: 0 });
-    expect((await request(app, "GET", "/accounts/bob")).body).toEqual({ name: "bob", balance: 0, available: 0, held: 0, incoming: 0 });
-    expect((await request(app, "GET", "/accounts/carol")).body).toEqual({ name: "carol", balance: 6, available: 6, held: 0, incoming: 0 });
+    expect((await request(app, "GET", "/accounts/alice")).body).toEqual({ name: "alice", balance: 4, available: 4, held: 0, incoming_held: 0 });
+    expect((await request(app, "GET", "/accounts/bob")).body).toEqual({ name: "bob", balance: 0, available: 0, held: 0, incoming_held: 0 });
+    expect((await request(app, "GET", "/accounts/carol")).body).toEqual({ name: "carol", balance: 6, available: 6, held: 0, incoming_held: 0 });
     expect(bank.transactionCount).toBe(3 + 3);
   });
 
@@ -259,7 +259,7 @@ describe("POST /transfers/batch with holds", () => {
     expect(response.body).toEqual({
       atomic: true, applied: 5, refused: 0, first_transaction_id: 4, last_transaction_id: 8, first_hold_id: 2, last_hold_id: 3,
     });
-    expect((await request(app, "GET", "/accounts/alice")).body).toEqual({ name: "alice", balance: 79, available: 74, held: 5, incoming: 0 });
+    expect((await request(app, "GET", "/accounts/alice")).body).toEqual({ name: "alice", balance: 79, available: 74, held: 5, incoming_held: 0 });
     expect((await request(app, "GET", "/holds/2")).body).toMatchObject({ status: "posted", posted_amount: 20, reference: "order-1" });
     expect((await request(app, "GET", "/holds/1")).body).toMatchObject({ status: "voided" });
     const history = (await request(app, "GET", "/accounts/bob/history?limit=5")).body as { transactions: Record<string, unknown>[] };

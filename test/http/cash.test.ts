@@ -30,7 +30,7 @@ describe("POST /accounts/{name}/deposits", () => {
     const { app, bank } = appWith({ dan: 0 });
     for (let i = 0; i < 3; i++) await request(app, "POST", "/accounts/dan/deposits", { amount: "0.10" });
     expect(bank.getAccount("dan").balanceMinor).toBe(30);
-    expect((await request(app, "GET", "/accounts/dan")).body).toEqual({ name: "dan", balance: 0.3, available: 0.3, held: 0, incoming: 0 });
+    expect((await request(app, "GET", "/accounts/dan")).body).toEqual({ name: "dan", balance: 0.3, available: 0.3, held: 0, incoming_held: 0 });
   });
 
   it("when the amount is negative, refuses with the seed's wording and changes nothing", async () => {

@@ -43,7 +43,7 @@ describe("the REST server over a durable bank", () => {
     files.holdSyncs = false;
     files.releaseSyncs();
     expect((await deposit).status).toBe(200);
-    expect((await read).body).toEqual({ name: "alice", balance: 15, available: 15, held: 0, incoming: 0 });
+    expect((await read).body).toEqual({ name: "alice", balance: 15, available: 15, held: 0, incoming_held: 0 });
     await app.close();
   });
 
@@ -112,7 +112,7 @@ describe("startServer with a data directory", () => {
       expect(opened.status).toBe(201);
       await first.app.close();
       const second = await startServer(options);
-      expect(await (await fetch(`${second.url}/accounts/alice`)).json()).toEqual({ name: "alice", balance: 7, available: 7, held: 0, incoming: 0 });
+      expect(await (await fetch(`${second.url}/accounts/alice`)).json()).toEqual({ name: "alice", balance: 7, available: 7, held: 0, incoming_held: 0 });
       await expect(startServer(options)).rejects.toThrow(/is in use by process/);
       await second.app.close();
     } finally {

@@ -91,7 +91,7 @@ describe("a durable app's answers", () => {
     expect([deposit.settled(), read.settled(), list.settled()]).toEqual([false, false, false]);
     files.holdSyncs = false;
     files.releaseSyncs();
-    expect((await read.response).body).toEqual({ name: "alice", balance: 105, available: 105, held: 0, incoming: 0 });
+    expect((await read.response).body).toEqual({ name: "alice", balance: 105, available: 105, held: 0, incoming_held: 0 });
     expect((await list.response).status).toBe(200);
     expect((await deposit.response).status).toBe(200);
   });
@@ -153,7 +153,7 @@ describe("a durable app's answers", () => {
 
     const second = await durableApp(files);
     expect({ bank: snapshot(second.bank), reads: await reads(second.app) }).toEqual(before);
-    expect(before.reads[3]).toEqual({ name: "alice", balance: 87.5, available: 67.5, held: 20, incoming: 0 });
+    expect(before.reads[3]).toEqual({ name: "alice", balance: 87.5, available: 67.5, held: 20, incoming_held: 0 });
     expectReplay(await post(second.app, "/holds", { sender: "alice", recipient: "bob", amount: 30, reference: "order-1" }, "hold-1"), held);
     expectReplay(await post(second.app, "/holds/1/post", { amount: 12.5 }, "post-1"), posted);
     expectReplay(await post(second.app, "/holds/2/void", {}, "void-2"), voided);

@@ -3,8 +3,8 @@
 // had no turn first.
 
 import { describe, expect, it } from "vitest";
-import { EventPacer, type PacerClock } from "../../src/http/event-pacer.js";
-import { EVENTS_PACER_BURST_MS, EVENTS_PACER_TURN_MS } from "../../src/http/limits.js";
+import { EventPacer, writeDelayMs, type PacerClock } from "../../src/http/event-pacer.js";
+import { EVENTS_PACER_BURST_MS, EVENTS_PACER_TURN_MS, EVENTS_WRITE_INTERVAL_MS } from "../../src/http/limits.js";
 
 /** A clock the test moves by hand: wall time, and how much of it the loop sat idle. */
 function handClock(): PacerClock & { pass(ms: number, idleMs?: number): void } {
@@ -74,5 +74,16 @@ describe("the event pacer", () => {
     // And again: a new wait sets a new timer.
     await pacer.wait(false);
     expect(pacer.waiting).toBe(0);
+  });
+});
+
+describe("writeDelayMs", () => {
+  it("when a stream caught up less than an interval ago, waits for the rest of it; later, or still behind, not at all", () => {
+    expect(writeDelayMs(1_000, 1_000)).toBe(EVENTS_WRITE_INTERVAL_MS);
+    expect(writeDelayMs(1_000 + EVENTS_WRITE_INTERVAL_MS - 10, 1_000)).toBe(10);
+    expect(writeDelayMs(1_000 + EVENTS_WRITE_INTERVAL_MS, 1_000)).toBe(0);
+    expect(writeDelayMs(1_000 + 10 * EVENTS_WRITE_INTERVAL_MS, 1_000)).toBe(0);
+    expect(writeDelayMs(1_000, Number.NEGATIVE_INFINITY)).toBe(0);
+    expect(writeDelayMs(5, 0, 20)).toBe(15);
   });
 });

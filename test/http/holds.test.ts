@@ -41,10 +41,10 @@ describe("POST /holds", () => {
       expires_at: new Date(Date.parse(FIXED_TIMESTAMP) + 7 * 24 * 3600 * 1000).toISOString(),
       reference: "order-7",
     });
-    expect((await request(app, "GET", "/accounts/alice")).body).toEqual({ name: "alice", balance: 100, available: 70, held: 30, incoming: 0 });
-    expect((await request(app, "GET", "/accounts/bob")).body).toEqual({ name: "bob", balance: 0, available: 0, held: 0, incoming: 30 });
+    expect((await request(app, "GET", "/accounts/alice")).body).toEqual({ name: "alice", balance: 100, available: 70, held: 30, incoming_held: 0 });
+    expect((await request(app, "GET", "/accounts/bob")).body).toEqual({ name: "bob", balance: 0, available: 0, held: 0, incoming_held: 30 });
     expect((await request(app, "GET", "/accounts")).body).toEqual({
-      accounts: [{ name: "alice", balance: 100, available: 70, held: 30, incoming: 0 }, { name: "bob", balance: 0, available: 0, held: 0, incoming: 30 }],
+      accounts: [{ name: "alice", balance: 100, available: 70, held: 30, incoming_held: 0 }, { name: "bob", balance: 0, available: 0, held: 0, incoming_held: 30 }],
       next_after: null,
     });
     expect((await request(app, "GET", "/holds/1")).body).toEqual(response.body);
@@ -83,8 +83,8 @@ describe("POST /holds/{id}/post and /void", () => {
     const response = await request(app, "POST", "/holds/1/post", { amount: "12.50" });
     expect(response.status, response.text).toBe(200);
     expect(response.body).toMatchObject({ id: 1, status: "posted", amount: 30, posted_amount: 12.5 });
-    expect((await request(app, "GET", "/accounts/alice")).body).toEqual({ name: "alice", balance: 87.5, available: 87.5, held: 0, incoming: 0 });
-    expect((await request(app, "GET", "/accounts/bob")).body).toEqual({ name: "bob", balance: 12.5, available: 12.5, held: 0, incoming: 0 });
+    expect((await request(app, "GET", "/accounts/alice")).body).toEqual({ name: "alice", balance: 87.5, available: 87.5, held: 0, incoming_held: 0 });
+    expect((await request(app, "GET", "/accounts/bob")).body).toEqual({ name: "bob", balance: 12.5, available: 12.5, held: 0, incoming_held: 0 });
     const [posted] = ((await request(app, "GET", "/accounts/bob/history?limit=1")).body as HistoryPage).transactions;
     expect(posted).toEqual({
       id: 4, type: "hold_posted", amount: 12.5, balance_after: 12.5, counterparty: "alice", timestamp: FIXED_TIMESTAMP,
@@ -108,8 +108,8 @@ describe("POST /holds/{id}/post and /void", () => {
     const response = await request(app, "POST", "/holds/1/void");
     expect(response.status, response.text).toBe(200);
     expect(response.body).toMatchObject({ id: 1, status: "voided", posted_amount: 0 });
-    expect((await request(app, "GET", "/accounts/alice")).body).toEqual({ name: "alice", balance: 100, available: 100, held: 0, incoming: 0 });
-    expect(bank.getAccount("bob").incoming).toBe(0);
+    expect((await request(app, "GET", "/accounts/alice")).body).toEqual({ name: "alice", balance: 100, available: 100, held: 0, incoming_held: 0 });
+    expect(bank.getAccount("bob").incomingHeld).toBe(0);
     expect(bank.getAccount("bob").getTransactionHistory().map((transaction) => transaction.description)).toEqual([
       "Account created with balance: 0.00", "Hold from alice: 30.00", "Hold voided: 30.00 from alice",
     ]);
@@ -177,10 +177,10 @@ describe("expiry over HTTP", () => {
     expect(hold.expires_at).toBe("2025-06-01T12:01:00.000Z");
     nowMs += 59_999;
     expect(((await request(app, "GET", "/holds/1")).body as HoldBody).status).toBe("pending");
-    expect((await request(app, "GET", "/accounts/alice")).body).toMatchObject({ available: 70, held: 30, incoming: 0 });
+    expect((await request(app, "GET", "/accounts/alice")).body).toMatchObject({ available: 70, held: 30, incoming_held: 0 });
     nowMs += 1;
     expect((await request(app, "GET", "/holds/1")).body).toMatchObject({ status: "expired", posted_amount: 0 });
-    expect((await request(app, "GET", "/accounts/alice")).body).toEqual({ name: "alice", balance: 100, available: 100, held: 0, incoming: 0 });
+    expect((await request(app, "GET", "/accounts/alice")).body).toEqual({ name: "alice", balance: 100, available: 100, held: 0, incoming_held: 0 });
     const [expired] = ((await request(app, "GET", "/accounts/alice/history?limit=1")).body as HistoryPage).transactions;
     expect(expired).toMatchObject({ type: "hold_expired", amount: 30, description: "Hold expired: 30.00 for bob", timestamp: "2025-06-01T12:01:00.000Z" });
     expect(expectProblem(await request(app, "POST", "/holds/1/post"), 409, "HOLD_NOT_PENDING")).toBe("Hold 1 has expired");
@@ -199,7 +199,7 @@ describe("expiry over HTTP", () => {
     expect(bank.transactionCount).toBe(4);
     expect(Date.now() - startMs).toBeLessThan(5_000);
     expect((await request(app, "GET", "/holds/1")).body).toMatchObject({ status: "expired" });
-    expect((await request(app, "GET", "/accounts/alice")).body).toMatchObject({ available: 100, held: 0, incoming: 0 });
+    expect((await request(app, "GET", "/accounts/alice")).body).toMatchObject({ available: 100, held: 0, incoming_held: 0 });
     await app.close();
   });
 });

@@ -141,13 +141,13 @@ describe("the key itself", () => {
   it("when a GET carries a key, even an invalid one, it is answered as usual and never replayed", async () => {
     const { app, bank } = appWith({ alice: 100 });
     const first = await request(app, "GET", "/accounts/alice", undefined, { "idempotency-key": "two words" });
-    expect(first.body).toEqual({ name: "alice", balance: 100, available: 100, held: 0, incoming: 0 });
+    expect(first.body).toEqual({ name: "alice", balance: 100, available: 100, held: 0, incoming_held: 0 });
     bank.deposit("alice", 5);
     const second = await request(app, "GET", "/accounts/alice", undefined, { "idempotency-key": "two words" });
-    expect(second.body).toEqual({ name: "alice", balance: 105, available: 105, held: 0, incoming: 0 });
+    expect(second.body).toEqual({ name: "alice", balance: 105, available: 105, held: 0, incoming_held: 0 });
     expect(second.headers[REPLAYED]).toBeUndefined();
     const valid = await request(app, "GET", "/accounts/alice", undefined, { "idempotency-key": "g-1" });
-    expect(valid.body).toEqual({ name: "alice", balance: 105, available: 105, held: 0, incoming: 0 });
+    expect(valid.body).toEqual({ name: "alice", balance: 105, available: 105, held: 0, incoming_held: 0 });
     expect(valid.headers[REPLAYED]).toBeUndefined();
   });
 

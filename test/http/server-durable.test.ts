@@ -64,7 +64,7 @@ describe("startServer with a data directory", () => {
 
     const second = await start();
     expect(await (await fetch(`${second.url}/accounts`)).json()).toEqual({
-      accounts: [{ name: "alice", balance: 87.5, available: 87.5, held: 0, incoming: 0 }, { name: "bob", balance: 12.5, available: 12.5, held: 0, incoming: 0 }],
+      accounts: [{ name: "alice", balance: 87.5, available: 87.5, held: 0, incoming_held: 0 }, { name: "bob", balance: 12.5, available: 12.5, held: 0, incoming_held: 0 }],
       next_after: null,
     });
     expect(await (await fetch(`${second.url}/accounts/bob/history`)).text()).toBe(history);
@@ -78,7 +78,7 @@ describe("startServer with a data directory", () => {
     const segment = readdirSync(directory).find((name) => name.endsWith(".log")) as string;
     appendFileSync(join(directory, segment), Buffer.from([48, 0, 0, 0, 1, 2, 3]));
     const second = await start();
-    expect(await (await fetch(`${second.url}/accounts/alice`)).json()).toEqual({ name: "alice", balance: 5, available: 5, held: 0, incoming: 0 });
+    expect(await (await fetch(`${second.url}/accounts/alice`)).json()).toEqual({ name: "alice", balance: 5, available: 5, held: 0, incoming_held: 0 });
   });
 
   it("when another server keeps the directory, a second is refused, naming the lock file", async () => {

@@ -213,7 +213,7 @@ describe("startServer", () => {
     opened.push(app);
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const response = await fetch(`${url}/accounts/alice`);
-    expect(await response.json()).toEqual({ name: "alice", balance: 12.5, available: 12.5, held: 0, incoming: 0 });
+    expect(await response.json()).toEqual({ name: "alice", balance: 12.5, available: 12.5, held: 0, incoming_held: 0 });
   });
 
   it("when started without a bank, serves a new empty one", async () => {

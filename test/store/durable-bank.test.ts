@@ -104,7 +104,7 @@ describe("a durable bank whose batches hold", () => {
         break;
       }
     }
-    return { holds, available: bank.listAccounts().map((account) => [account.name, account.availableMinor, account.incomingMinor]) };
+    return { holds, available: bank.listAccounts().map((account) => [account.name, account.availableMinor, account.incomingHeldMinor]) };
   }
 
   it("when it crashes after batches that make, post and void holds, they are back, and a retried key is a replay", async () => {

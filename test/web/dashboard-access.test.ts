@@ -12,7 +12,11 @@ import { balanceOf, call, inPage, launchChromium, openDashboard, runnable, serve
 const ADMIN_KEY = "admin-key-0123456789abcdef";
 const READER_KEY = "reader-key-0123456789abcdef";
 const HOLDER = "ann";
-const KEYS = [adminKey(ADMIN_KEY), ...parseApiKeys(JSON.stringify([{ name: "reader", key: READER_KEY, scopes: ["accounts:read"] }]), "test keys")];
+const MOVER_KEY = "mover-key-0123456789abcdef";
+const KEYS = [adminKey(ADMIN_KEY), ...parseApiKeys(JSON.stringify([
+  { name: "reader", key: READER_KEY, scopes: ["accounts:read"] },
+  { name: "mover", key: MOVER_KEY, scopes: ["money:move"] },
+]), "test keys")];
 
 /** axe-core's serious and critical violations on the page as it is (the other screens: dashboard-accessibility). */
 async function seriousViolations(page: Page): Promise<string[]> {
@@ -39,7 +43,7 @@ describe.skipIf(!runnable)("signing in to the dashboard, in Chromium", () => {
   afterAll(async () => {
     for (const { errors } of pages) expect(errors).toEqual([]);
     expect(requested.length).toBeGreaterThan(0);
-    for (const secret of [ADMIN_KEY, READER_KEY, holderToken]) expect(requested.filter((url) => url.includes(secret))).toEqual([]);
+    for (const secret of [ADMIN_KEY, READER_KEY, MOVER_KEY, holderToken]) expect(requested.filter((url) => url.includes(secret))).toEqual([]);
     await browser?.close();
     await served?.app.close();
   });
@@ -98,6 +102,15 @@ describe.skipIf(!runnable)("signing in to the dashboard, in Chromium", () => {
       "The API key 'reader' lacks the scope 'money:move' that this route needs",
     );
     expect(await balanceOf(served.url, "bob", admin)).toBe(2);
+  }, 30_000);
+
+  it("when a key may not read the bank, turns it away at the sign-in with why, and keeps nothing", async () => {
+    const dashboard = await open();
+    const { page } = dashboard;
+    await dashboard.go("", "sign-in");
+    await signIn(dashboard, MOVER_KEY);
+    await expect.poll(() => page.textContent("#sign-in-secret-error")).toContain("neither accounts:read nor admin");
+    expect(await inPage(page, "sessionStorage.length")).toBe(0);
   }, 30_000);
 
   it("when a holder signs in with its token alone, shows only its own account and moves money out of it only", async () => {

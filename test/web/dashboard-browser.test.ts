@@ -83,17 +83,17 @@ describe.skipIf(!runnable)("the dashboard, in Chromium", () => {
     // Another client holds some of ben's money: his page shows what is still available, and what is
     // held; and what is on its way to him while a hold for him is pending.
     const stats = () => page.locator("dl.stats .stat:visible").allTextContents();
-    expect(await stats()).toEqual(["Balance39.99", "Available39.99", "Held0.00", "Incoming0.00"]);
+    expect(await stats()).toEqual(["Balance39.99", "Available39.99", "Held0.00", "Incoming, held0.00"]);
     const hold = await call(served.url, "POST", "/holds", { sender: "ben", recipient: "ann", amount: 10 });
-    await expect.poll(stats).toEqual(["Balance39.99", "Available29.99", "Held10.00", "Incoming0.00"]);
+    await expect.poll(stats).toEqual(["Balance39.99", "Available29.99", "Held10.00", "Incoming, held0.00"]);
     // A hold only reserves: its amount has no sign; posted, it is money out of ben.
     const firstAmount = () => page.locator("table.history tbody tr td:nth-child(5)").first().textContent();
     await expect.poll(firstAmount).toBe("10.00");
     await call(served.url, "POST", `/holds/${(hold.body as { id: number }).id}/post`);
-    await expect.poll(stats).toEqual(["Balance29.99", "Available29.99", "Held0.00", "Incoming0.00"]);
+    await expect.poll(stats).toEqual(["Balance29.99", "Available29.99", "Held0.00", "Incoming, held0.00"]);
     await expect.poll(firstAmount).toBe("-10.00");
     await call(served.url, "POST", "/holds", { sender: "ann", recipient: "ben", amount: 5 });
-    await expect.poll(stats).toEqual(["Balance29.99", "Available29.99", "Held0.00", "Incoming5.00"]);
+    await expect.poll(stats).toEqual(["Balance29.99", "Available29.99", "Held0.00", "Incoming, held5.00"]);
     expect(await inPage(page, "window.marker")).toBe("same page");
   }, 60_000);
 

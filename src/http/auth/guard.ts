@@ -100,8 +100,11 @@ export function guardHooks(credentials: Credentials, failures: FailureLimit, hol
       }
       case "hold":
         return holdSender((request.params as { id?: unknown }).id) === credential.account;
-      default:
+      case "always":
         return true;
+      default:
+        // Senders are read once the body is parsed (preValidation).
+        return rule.holder === "sender" || rule.holder === "senders";
     }
   }
 }

@@ -7,11 +7,9 @@ import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Bank, EventStream, Transaction } from "../../core/index.js";
 import { ledgerOf } from "../../core/internal.js";
-import { EventPacer } from "../event-pacer.js";
+import { EventPacer, writeDelayMs } from "../event-pacer.js";
 import type { BankApp } from "../app.js";
-import {
-  EVENTS_DRAIN_TIMEOUT_MS, EVENTS_HEARTBEAT_MS, EVENTS_LAG_MAX, EVENTS_WRITE_BYTES_MAX, EVENTS_WRITE_INTERVAL_MS,
-} from "../limits.js";
+import { EVENTS_DRAIN_TIMEOUT_MS, EVENTS_HEARTBEAT_MS, EVENTS_LAG_MAX, EVENTS_WRITE_BYTES_MAX } from "../limits.js";
 import { transactionBody } from "../representations.js";
 import { eventsSchema } from "../schemas/events.js";
 
@@ -72,15 +70,14 @@ async function pump(
   let turnMs = -1;
   // When this stream last wrote every event recorded: under a steady flow, the next write waits
   // for the interval (EVENTS_WRITE_INTERVAL_MS).
-  let wroteAt = Number.NEGATIVE_INFINITY;
+  let caughtUpAt = Number.NEGATIVE_INFINITY;
   for await (const transaction of subscription) {
     if (turnMs < 0) {
-      const sinceWriteMs = performance.now() - wroteAt;
-      if (sinceWriteMs < EVENTS_WRITE_INTERVAL_MS) {
-        await sleep(EVENTS_WRITE_INTERVAL_MS - sinceWriteMs, undefined, { ref: false });
-        if (response.destroyed) return;
-      }
+      const delayMs = writeDelayMs(performance.now(), caughtUpAt);
+      if (delayMs > 0) await sleep(delayMs, undefined, { ref: false });
       while ((turnMs = pacer.available()) === 0) await pacer.wait(false);
+      // The client may have gone while this stream waited.
+      if (response.destroyed) return;
       turnStart = performance.now();
     }
     pending += frame(transaction, counterpartyBalance(transaction), transaction.accountName);
@@ -89,7 +86,7 @@ async function pump(
     if (subscription.lag > 0 && pending.length < EVENTS_WRITE_BYTES_MAX && !ended) continue;
     const flowing = response.write(pending);
     // Caught up, it waits for the interval before its next write; behind, it goes on catching up.
-    wroteAt = subscription.lag === 0 ? performance.now() : Number.NEGATIVE_INFINITY;
+    caughtUpAt = subscription.lag === 0 ? performance.now() : Number.NEGATIVE_INFINITY;
     pending = "";
     pacer.spend(performance.now() - turnStart);
     turnMs = -1;

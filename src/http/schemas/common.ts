@@ -182,7 +182,7 @@ export const AccountDetails = Type.Object({
     examples: [25.5],
   }),
   held: Type.Number({ description: "What its pending outgoing holds reserve of the balance", examples: [0] }),
-  incoming: Type.Number({
+  incoming_held: Type.Number({
     description: "What pending holds of other accounts reserve for this one: not in its balance (nor available) until posted",
     examples: [0],
   }),

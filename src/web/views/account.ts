@@ -37,7 +37,7 @@ class Balances {
   private readonly holds = [
     h("div", { class: "stat", hidden: true }, h("dt", {}, "Available"), this.available),
     h("div", { class: "stat", hidden: true }, h("dt", {}, "Held"), this.held),
-    h("div", { class: "stat", hidden: true }, h("dt", {}, "Incoming"), this.incoming),
+    h("div", { class: "stat", hidden: true }, h("dt", {}, "Incoming, held"), this.incoming),
   ];
 
   constructor() {
@@ -51,8 +51,11 @@ class Balances {
     if (typeof account.available !== "number" || typeof account.held !== "number") return;
     this.available.textContent = formatAmount(account.available);
     this.held.textContent = formatAmount(account.held);
-    this.incoming.textContent = formatAmount(account.incoming ?? 0);
     for (const stat of this.holds) stat.hidden = false;
+    // Shown where the server reports it.
+    const incoming = account.incoming_held;
+    if (incoming === undefined) (this.holds[2] as HTMLElement).hidden = true;
+    else this.incoming.textContent = formatAmount(incoming);
   }
 }
 

@@ -6,7 +6,7 @@ import { appWith, expectProblem, request } from "../helpers.js";
 import { ADMIN_SECRET, bearer, MOVER_SECRET, READER_SECRET, securedApp } from "./support.js";
 
 describe("GET /credential", () => {
-  it("tells an API key its name and scopes, in the docs' order", async () => {
+  it("when asked with an API key, answers its name and scopes, in the docs' order", async () => {
     const { app } = securedApp();
     expect((await request(app, "GET", "/credential", undefined, bearer(ADMIN_SECRET))).body).toEqual({
       kind: "api_key", name: "admin", scopes: ["admin"],
@@ -19,21 +19,21 @@ describe("GET /credential", () => {
     });
   });
 
-  it("tells an account token its account, and a rotated one nothing", async () => {
+  it("when asked with an account token, answers its account; with a rotated one, 401", async () => {
     const { app, alice, bob, revoked } = securedApp();
     expect((await request(app, "GET", "/credential", undefined, bearer(alice))).body).toEqual({ kind: "account_token", account: "alice" });
     expect((await request(app, "GET", "/credential", undefined, bearer(bob))).body).toEqual({ kind: "account_token", account: "bob" });
     expectProblem(await request(app, "GET", "/credential", undefined, bearer(revoked)), 401, "UNAUTHORIZED");
   });
 
-  it("without a credential answers 401, and an open server does not serve the route", async () => {
+  it("when asked without a credential, answers 401; on an open server, the route is not there", async () => {
     const { app } = securedApp();
     expectProblem(await request(app, "GET", "/credential"), 401, "UNAUTHORIZED");
     const open = appWith({ alice: 1 });
     expectProblem(await request(open.app, "GET", "/credential"), 404, "ROUTE_NOT_FOUND");
   });
 
-  it("refuses a query string, as every route without one does", async () => {
+  it("when given a query string, refuses it, as every route without one does", async () => {
     const { app } = securedApp();
     expect((await request(app, "GET", "/credential?x=1", undefined, bearer(ADMIN_SECRET))).status).toBe(400);
   });

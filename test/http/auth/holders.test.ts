@@ -21,7 +21,7 @@ describe("POST /accounts with access control on", () => {
     expect(tokens.entries()).toContainEqual(["carol", digestOf(token)]);
     expect(JSON.stringify(tokens.entries())).not.toContain(token);
     const read = await request(app, "GET", "/accounts/carol", undefined, bearer(token));
-    expect(read.body).toEqual({ name: "carol", balance: 10, available: 10, held: 0, incoming: 0 });
+    expect(read.body).toEqual({ name: "carol", balance: 10, available: 10, held: 0, incoming_held: 0 });
     const listed = await request(app, "GET", "/accounts", undefined, admin);
     expect(listed.text).not.toContain("bst_");
   });
@@ -70,7 +70,7 @@ describe("what a holder token may do", () => {
   it("reads its account and history, withdraws, and transfers and batches from it", async () => {
     const { app, bank, alice } = securedApp();
     const as = bearer(alice);
-    expect((await request(app, "GET", "/accounts/alice", undefined, as)).body).toEqual({ name: "alice", balance: 100, available: 100, held: 0, incoming: 0 });
+    expect((await request(app, "GET", "/accounts/alice", undefined, as)).body).toEqual({ name: "alice", balance: 100, available: 100, held: 0, incoming_held: 0 });
     expect((await request(app, "GET", "/accounts/alice/history", undefined, as)).status).toBe(200);
     expect((await request(app, "POST", "/accounts/alice/withdrawals", { amount: 10 }, as)).status).toBe(200);
     expect((await request(app, "POST", "/transfers", { sender: "alice", recipient: "bob", amount: 20 }, as)).status).toBe(200);
@@ -104,7 +104,7 @@ describe("what a holder token may do", () => {
     bank.createAccount("legacy", 5);
     const rotated = await request(app, "POST", "/accounts/legacy/token", undefined, admin);
     const { token } = rotated.body as { token: string };
-    expect((await request(app, "GET", "/accounts/legacy", undefined, bearer(token))).body).toEqual({ name: "legacy", balance: 5, available: 5, held: 0, incoming: 0 });
+    expect((await request(app, "GET", "/accounts/legacy", undefined, bearer(token))).body).toEqual({ name: "legacy", balance: 5, available: 5, held: 0, incoming_held: 0 });
   });
 
   it("when an admin rotates the token of an unknown account, it is a 404 (an admin may know)", async () => {
