@@ -150,14 +150,15 @@ export function holdStepError(ledger: Ledger, code: BankErrorCode, hold: unknown
  * checked as a transfer against what the sender may spend. The new hold's id, or the refusal.
  */
 export function createHold(ledger: Ledger, request: HoldRequest, resolved: Resolved): number | BankError {
-  ledger.expireDue();
+  // One reading of the clock: holds due by then are expired first, and the new one is stamped with it.
+  const timeMs = ledger.now();
+  ledger.expireDue(timeMs);
   let code = resolveHold(ledger, request, resolved);
   if (code !== "OK") return holdError(ledger, code, request, 0, 0, 0);
   const { debit, credit, amountMinor } = resolved;
   code = checkHold(ledger, debit, credit, amountMinor);
   if (code !== "OK") return holdError(ledger, code, request, amountMinor, ledger.balanceMinorAt(debit), ledger.heldMinorAt(debit));
   const timeoutSeconds = (request.timeoutSeconds ?? HOLD_TIMEOUT_SECONDS_DEFAULT) as number;
-  const timeMs = ledger.now();
   const reference = request.reference === undefined || request.reference === null ? 0 : ledger.references.numberOf(request.reference);
   return ledger.hold(debit, credit, amountMinor, timeMs + timeoutSeconds * 1000, timeMs, reference);
 }
@@ -167,18 +168,20 @@ export function createHold(ledger: Ledger, request: HoldRequest, resolved: Resol
  * Refused as `checkPost` says. The entry's position, or the refusal.
  */
 export function postHold(ledger: Ledger, hold: unknown, amount: unknown, finding = new HoldFinding()): number | BankError {
-  ledger.expireDue();
+  const timeMs = ledger.now();
+  ledger.expireDue(timeMs);
   const code = checkPost(ledger, hold, amount, finding);
   if (code !== "OK") return holdStepError(ledger, code, hold, amount, finding);
-  return ledger.endHold(hold as number, HoldStatus.Posted, finding.postedMinor, ledger.now());
+  return ledger.endHold(hold as number, HoldStatus.Posted, finding.postedMinor, timeMs);
 }
 
 /** Voids a pending hold: all of it is released. The entry's position, or the refusal. */
 export function voidHold(ledger: Ledger, hold: unknown, finding = new HoldFinding()): number | BankError {
-  ledger.expireDue();
+  const timeMs = ledger.now();
+  ledger.expireDue(timeMs);
   const code = checkVoid(ledger, hold, finding);
   if (code !== "OK") return holdStepError(ledger, code, hold, undefined, finding);
-  return ledger.endHold(hold as number, HoldStatus.Voided, 0, ledger.now());
+  return ledger.endHold(hold as number, HoldStatus.Voided, 0, timeMs);
 }
 
 /** A hold's status as the API names it. */
