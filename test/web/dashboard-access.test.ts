@@ -60,6 +60,14 @@ describe.skipIf(!runnable)("signing in to the dashboard, in Chromium", () => {
     await dashboard.page.keyboard.press("Enter");
   };
 
+  /** A new page at `hash`, which asks for a credential, given `secret`. */
+  const signedInAt = async (hash: string, secret: string) => {
+    const dashboard = await open();
+    await dashboard.go(hash, "sign-in");
+    await signIn(dashboard, secret);
+    return dashboard;
+  };
+
   it("when the server answers 401, asks for a key, refuses a wrong one next to its field, and keeps a good one for the tab only", async () => {
     const dashboard = await open();
     const { page } = dashboard;
@@ -91,10 +99,7 @@ describe.skipIf(!runnable)("signing in to the dashboard, in Chromium", () => {
   }, 30_000);
 
   it("when a key lacks the scope a form needs, shows the bank and the 403's detail beside the form's button", async () => {
-    const dashboard = await open();
-    const { page } = dashboard;
-    await dashboard.go("#/move?account=bob", "sign-in");
-    await signIn(dashboard, READER_KEY);
+    const { page } = await signedInAt("#/move?account=bob", READER_KEY);
     await page.locator('main[data-ready="move"]').waitFor();
     await page.fill("#deposit-amount", "1");
     await page.click("#deposit button[type=submit]");
@@ -105,20 +110,17 @@ describe.skipIf(!runnable)("signing in to the dashboard, in Chromium", () => {
   }, 30_000);
 
   it("when a key may not read the bank, turns it away at the sign-in with why, and keeps nothing", async () => {
-    const dashboard = await open();
-    const { page } = dashboard;
-    await dashboard.go("", "sign-in");
-    await signIn(dashboard, MOVER_KEY);
-    await expect.poll(() => page.textContent("#sign-in-secret-error")).toContain("neither accounts:read nor admin");
+    const { page } = await signedInAt("", MOVER_KEY);
+    await expect.poll(() => page.textContent("#sign-in-secret-error")).toBe(
+      "The API key 'mover' lacks the scope 'accounts:read' that this route needs",
+    );
     expect(await inPage(page, "sessionStorage.length")).toBe(0);
   }, 30_000);
 
   it("when a holder signs in with its token alone, shows only its own account and moves money out of it only", async () => {
-    const dashboard = await open();
-    const { page } = dashboard;
-    await dashboard.go("", "sign-in");
     // The server says whose the token is: the holder never types its account's name.
-    await signIn(dashboard, holderToken);
+    const dashboard = await signedInAt("", holderToken);
+    const { page } = dashboard;
     await page.locator('main[data-ready="account"]').waitFor();
     expect(page.url()).toContain(`#/account/${HOLDER}`);
     expect(await page.textContent("#account-balance")).toBe("50.00");

@@ -41,6 +41,11 @@ function needs(scope: Scope | null, holder: HolderRule): AccessRule {
   return { public: false, scope, holder };
 }
 
+/** Whether some credential may be refused the route (403): not where any key and any holder may call it. */
+export function forbidsSome(rule: AccessRule): boolean {
+  return rule.scope !== null || rule.holder !== "always";
+}
+
 /** Every route of the API by "METHOD /path" (Fastify's `:name` for parameters). */
 export const ACCESS_TABLE: Readonly<Record<string, Rule>> = {
   // The page and the dashboard's files (src/http/dashboard.ts) hold no data: what they show comes

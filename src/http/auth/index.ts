@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest, RouteOptions } from "fastify";
 import { BEARER_SCHEME } from "../openapi.js";
 import { problemResponses } from "../schemas/common.js";
-import { ruleOf, type Rule } from "./access-table.js";
+import { forbidsSome, ruleOf, type Rule } from "./access-table.js";
 import { Credentials } from "./credentials.js";
 import { FailureLimit, type FailureLimitOptions } from "./failures.js";
 import { guardHooks, type HoldSender } from "./guard.js";
@@ -82,8 +82,8 @@ export class Edge {
     route.schema = schema as RouteOptions["schema"];
     if (rule.public) return;
     // Any protected route may answer 429: the rate limit, or the failed-authentication limit; a
-    // 403 only where some credential lacks the right (not where any key and any holder may call).
-    const refusals = !this.secured ? [] : rule.scope === null && rule.holder === "always" ? [401] : [401, 403];
+    // 403 only where some credential lacks the right.
+    const refusals = !this.secured ? [] : forbidsSome(rule) ? [401, 403] : [401];
     schema.response = { ...schema.response, ...problemResponses(...refusals, 429) };
     const first: Hook[] = [];
     if (this.guard !== undefined) {
