@@ -368,6 +368,24 @@ describe("the store under strain", () => {
     await again.close();
   });
 
+  it("when a turn's last record is the one that sends its records out early, the turn is still committed", async () => {
+    const files = new MemoryFiles();
+    const bank = await open(files);
+    bank.createAccount("alice", 0);
+    await bank.sync();
+    const writesBefore = files.writes;
+    let deposits = 0;
+    while (files.writes === writesBefore) {
+      bank.deposit("alice", 0.01);
+      deposits++;
+    }
+    await bank.sync();
+    files.crash();
+    const again = await open(files);
+    expect(again.getAccount("alice").balanceMinor).toBe(deposits);
+    await again.close();
+  });
+
   it("when a new segment cannot be made, the store fails and says why", async () => {
     const files = new MemoryFiles();
     const failures: StoreFailedError[] = [];
