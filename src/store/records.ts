@@ -1,15 +1,17 @@
-// The journal's records on disk, version 1 (docs/DURABILITY.md describes the format). Every record:
+// The journal's records on disk, version 2 (docs/DURABILITY.md describes the format). Every record:
 //   u32 length (of what follows) | u32 crc32c (of the length and what follows the checksum)
 //   | u64 sequence | u8 kind | payload
 // all little-endian. A group of records (one event-loop turn's changes) ends with a COMMIT record;
-// recovery applies only whole groups.
+// recovery applies only whole groups. Movements made one after another at the same time (a batch's,
+// or a turn's) share one MOVES record: one header and one checksum for all, each movement taking
+// the next sequence number.
 
 import { crc32c } from "./crc32c.js";
 
 export const RecordKind = {
   /** u32 account, f64 opening balance (minor units), f64 time (ms), the name in UTF-8. */
   Opened: 1,
-  /** u8 movement kind, u32 debit, u32 credit (0xffffffff for none), f64 amount (minor units), f64 time, the reference (ASCII; none if empty). */
+  /** Version 1's movement, read but no longer written: u8 movement kind, u32 debit, u32 credit (0xffffffff for none), f64 amount (minor units), f64 time, the reference (ASCII; none if empty). */
   Moved: 2,
   /** u8 length of the scope's name, the name (ASCII), the scope's entry. */
   Scoped: 3,
@@ -19,6 +21,12 @@ export const RecordKind = {
   Held: 5,
   /** u32 hold id, u8 how (1 posted, 2 voided, 3 expired), f64 amount posted, f64 time. */
   Ended: 6,
+  /**
+   * u32 count, f64 time, then `count` movements, each u8 movement kind, u32 debit, u32 credit
+   * (0xffffffff for none), f64 amount (minor units), u8 reference length, the reference (ASCII).
+   * The record's sequence number is its first movement's; the others follow it.
+   */
+  Moves: 7,
 } as const;
 export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 
@@ -26,6 +34,12 @@ export type RecordKind = (typeof RecordKind)[keyof typeof RecordKind];
 export const RECORD_HEADER_BYTES = 4 + 4 + 8 + 1;
 /** The largest record the journal writes (a scope's entry can be a kept HTTP response). */
 export const RECORD_BYTES_MAX = 64 * 1024 * 1024;
+/** The most movements one MOVES record holds (a batch's 8,190 fit in one). */
+export const MOVES_PER_RECORD_MAX = 65_536;
+/** Bytes of a MOVES record's payload before its movements: count and time. */
+const MOVES_HEAD_BYTES = 4 + 8;
+/** Bytes of a movement in a MOVES record, without its reference. */
+const MOVE_BYTES = 1 + 4 + 4 + 8 + 1;
 
 const INITIAL_CAPACITY = 64 * 1024;
 const encoder = new TextEncoder();
@@ -41,8 +55,14 @@ export class RecordBuffer {
   /** Bytes encoded so far. */
   length = 0;
   private recordStart = 0;
+  /** The MOVES record still taking movements: where it starts (-1 for none), its count, time, and next sequence number. */
+  private movesStart = -1;
+  private movesCount = 0;
+  private movesTimeMs = 0;
+  private movesNext = 0;
 
   opened(sequence: number, account: number, name: string, balanceMinor: number, timeMs: number): void {
+    this.endMoves();
     const nameBytes = encoder.encode(name);
     const at = this.begin(sequence, RecordKind.Opened, 4 + 8 + 8 + nameBytes.length);
     const fields = this.fields;
@@ -53,22 +73,37 @@ export class RecordBuffer {
     this.end();
   }
 
+  /** A movement: into the MOVES record being written if it follows that record's last at its time, else into a new one. */
   moved(sequence: number, kind: number, debit: number, credit: number, amountMinor: number, timeMs: number, reference: string | null = null): void {
-    const at = this.begin(sequence, RecordKind.Moved, 1 + 4 + 4 + 8 + 8 + (reference?.length ?? 0));
+    const referenceBytes = reference?.length ?? 0;
+    if (this.movesStart < 0 || sequence !== this.movesNext || timeMs !== this.movesTimeMs || this.movesCount === MOVES_PER_RECORD_MAX) {
+      this.endMoves();
+      const at = this.begin(sequence, RecordKind.Moves, MOVES_HEAD_BYTES);
+      this.fields.setFloat64(at + 4, timeMs, true);
+      this.movesStart = this.recordStart;
+      this.movesTimeMs = timeMs;
+      this.movesCount = 0;
+    }
+    const moveBytes = MOVE_BYTES + referenceBytes;
+    if (this.length + moveBytes > this.bytes.length) this.grow(moveBytes);
+    const at = this.length;
     const fields = this.fields;
     this.bytes[at] = kind;
     fields.setUint32(at + 1, debit, true);
     fields.setUint32(at + 5, credit, true);
     fields.setFloat64(at + 9, amountMinor, true);
-    fields.setFloat64(at + 17, timeMs, true);
-    if (reference !== null) this.bytes.write(reference, at + 25, "latin1");
-    this.end();
+    this.bytes[at + 17] = referenceBytes;
+    if (reference !== null) this.bytes.write(reference, at + 18, "latin1");
+    this.length = at + moveBytes;
+    this.movesCount++;
+    this.movesNext = sequence + 1;
   }
 
   held(
     sequence: number, hold: number, sender: number, recipient: number, amountMinor: number, expiresAtMs: number,
     timeMs: number, reference: string | null,
   ): void {
+    this.endMoves();
     const at = this.begin(sequence, RecordKind.Held, 4 + 4 + 4 + 8 + 8 + 8 + (reference?.length ?? 0));
     const fields = this.fields;
     fields.setUint32(at, hold, true);
@@ -82,6 +117,7 @@ export class RecordBuffer {
   }
 
   ended(sequence: number, hold: number, end: number, postedMinor: number, timeMs: number): void {
+    this.endMoves();
     const at = this.begin(sequence, RecordKind.Ended, 4 + 1 + 8 + 8);
     const fields = this.fields;
     fields.setUint32(at, hold, true);
@@ -92,6 +128,7 @@ export class RecordBuffer {
   }
 
   scoped(sequence: number, scope: string, entry: Uint8Array): void {
+    this.endMoves();
     const at = this.begin(sequence, RecordKind.Scoped, 1 + scope.length + entry.length);
     this.bytes[at] = scope.length;
     this.bytes.write(scope, at + 1, "latin1");
@@ -100,17 +137,31 @@ export class RecordBuffer {
   }
 
   commit(sequence: number): void {
+    this.endMoves();
     this.begin(sequence, RecordKind.Commit, 0);
     this.end();
   }
 
-  /** The records encoded so far (a view: valid until the next `clear` or encoding). */
+  /** The records encoded so far, each whole (a view: valid until the next `clear` or encoding). */
   view(): Uint8Array {
+    this.endMoves();
     return this.bytes.subarray(0, this.length);
   }
 
   clear(): void {
+    this.movesStart = -1;
     this.length = 0;
+  }
+
+  /** Seals the MOVES record being written, if any: its count, its length, its checksum. */
+  private endMoves(): void {
+    const at = this.movesStart;
+    if (at < 0) return;
+    this.movesStart = -1;
+    this.fields.setUint32(at, this.length - at - 4, true);
+    this.fields.setUint32(at + RECORD_HEADER_BYTES, this.movesCount, true);
+    this.recordStart = at;
+    this.end();
   }
 
   /** Reserves a record of `payloadBytes` and writes its header; returns where the payload goes. */
@@ -159,6 +210,8 @@ function recordChecksum(bytes: Uint8Array, start: number, end: number): number {
  */
 export interface JournalRecord {
   readonly sequence: number;
+  /** The sequence number of the record's last change: its own, or its last movement's (MOVES). */
+  readonly lastSequence: number;
   readonly kind: RecordKind;
   readonly payloadStart: number;
   /** Offset just past the record. */
@@ -182,10 +235,22 @@ export function readRecord(bytes: Uint8Array, offset: number): JournalRecord | R
   if (end > bytes.length) return "truncated";
   if (recordChecksum(bytes, offset, end) !== u32(bytes, offset + 4)) return "bad checksum";
   const kind = bytes[offset + 16] as RecordKind;
-  if (kind < RecordKind.Opened || kind > RecordKind.Ended) return "unknown kind";
+  if (kind < RecordKind.Opened || kind > RecordKind.Moves) return "unknown kind";
   const sequence = u32(bytes, offset + 8) + u32(bytes, offset + 12) * 0x1_0000_0000;
-  return { sequence, kind, payloadStart: offset + RECORD_HEADER_BYTES, end };
+  const payloadStart = offset + RECORD_HEADER_BYTES;
+  let count = 1;
+  if (kind === RecordKind.Moves) {
+    if (end - payloadStart < MOVES_HEAD_BYTES) return "bad length";
+    count = u32(bytes, payloadStart);
+    if (count < 1 || count > MOVES_PER_RECORD_MAX) return "bad length";
+  }
+  return { sequence, lastSequence: sequence + count - 1, kind, payloadStart, end };
 }
+
+/** Told of each movement of a MOVES record, with its sequence number. */
+export type MovementVisitor = (
+  sequence: number, kind: number, debit: number, credit: number, amountMinor: number, timeMs: number, reference: string | null,
+) => void;
 
 /** The bytes records are read from, with a view of them for their numbers. */
 export class RecordBytes {
@@ -220,6 +285,26 @@ export class RecordBytes {
       timeMs: fields.getFloat64(at + 17, true),
       reference: record.end > at + 25 ? this.bytes.toString("latin1", at + 25, record.end) : null,
     };
+  }
+
+  /**
+   * A MOVES record's movements, in order, to `visit`; false (after visiting those that fit) if they
+   * do not fill the record exactly, as no writer leaves them.
+   */
+  moves(record: JournalRecord, visit: MovementVisitor): boolean {
+    const { bytes, fields } = this;
+    const at = record.payloadStart;
+    const timeMs = fields.getFloat64(at + 4, true);
+    let next = at + MOVES_HEAD_BYTES;
+    for (let sequence = record.sequence; sequence <= record.lastSequence; sequence++) {
+      if (next + MOVE_BYTES > record.end) return false;
+      const referenceEnd = next + MOVE_BYTES + (bytes[next + 17] as number);
+      if (referenceEnd > record.end) return false;
+      const reference = referenceEnd > next + MOVE_BYTES ? bytes.toString("latin1", next + MOVE_BYTES, referenceEnd) : null;
+      visit(sequence, bytes[next] as number, fields.getUint32(next + 1, true), fields.getUint32(next + 5, true), fields.getFloat64(next + 9, true), timeMs, reference);
+      next = referenceEnd;
+    }
+    return next === record.end;
   }
 
   /** A Held record's fields. */

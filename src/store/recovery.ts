@@ -6,8 +6,8 @@ import path from "node:path";
 import { EntryKind, HoldStatus, NONE, type HoldEnd, type Ledger, type MovementKind } from "../core/internal.js";
 import { CorruptDataError } from "./errors.js";
 import type { StoreFiles } from "./files.js";
-import { readRecord, RecordBytes, RecordKind, RECORD_HEADER_BYTES, type JournalRecord } from "./records.js";
-import { classify, readSegmentHeader, SEGMENT_HEADER_BYTES, type Named } from "./segments.js";
+import { readRecord, RecordBytes, RecordKind, RECORD_HEADER_BYTES, type JournalRecord, type MovementVisitor } from "./records.js";
+import { classify, JOURNAL_VERSION, readSegmentHeader, SEGMENT_HEADER_BYTES, type Named } from "./segments.js";
 import { isMovement, loadSnapshot } from "./snapshot.js";
 
 /** Where the scopes' entries go: to the scope of that name, or kept for one added later. */
@@ -22,7 +22,8 @@ export interface Recovery {
   readonly segments: readonly Named[];
   /**
    * Whether the last segment ends with the last record recovered, so that new records may follow
-   * it there. It ends before when a snapshot landed and the tail of the segment it covers did not.
+   * it there. It ends before when a snapshot landed and the tail of the segment it covers did not;
+   * and a segment of an earlier version takes no records of this one.
    */
   readonly appendable: boolean;
   /** Bytes of journal written since the snapshot: when the next one is due. */
@@ -53,6 +54,7 @@ export async function recover(files: StoreFiles, directory: string, ledger: Ledg
   }
   let journalBytes = 0;
   let lastEnd = 0;
+  let lastCurrent = false;
   const kept: Named[] = [];
   for (const [index, segment] of segments.entries()) {
     // A segment whose records all come before the state recovered so far (the next one begins at
@@ -72,8 +74,9 @@ export async function recover(files: StoreFiles, directory: string, ledger: Ledg
     kept.push(segment);
     journalBytes += replayed.bytes;
     lastEnd = replayed.endSequence;
+    lastCurrent = replayed.version === JOURNAL_VERSION;
   }
-  const appendable = kept.length > 0 && lastEnd === sequence;
+  const appendable = kept.length > 0 && lastEnd === sequence && lastCurrent;
   return { nextSequence: sequence + 1, snapshot, segments: kept, appendable, journalBytesSinceSnapshot: journalBytes, snapshotBytes, notices };
 }
 
@@ -86,6 +89,8 @@ interface Replayed {
   readonly notice: string | null;
   /** Whether the segment was removed (a last segment cut off before its header was whole). */
   readonly removed: boolean;
+  /** The segment's journal version (0 if removed). */
+  readonly version: number;
 }
 
 async function replaySegment(
@@ -93,19 +98,23 @@ async function replaySegment(
 ): Promise<Replayed> {
   const bytes = Buffer.from(await files.read(file));
   const records = new RecordBytes(bytes);
-  const first = readSegmentHeader(bytes);
-  if (typeof first === "string") {
+  const header = readSegmentHeader(bytes);
+  if (typeof header === "string") {
     if (last && bytes.length < SEGMENT_HEADER_BYTES) {
       await files.remove(file);
-      return { lastSequence: afterSequence, endSequence: afterSequence, bytes: 0, notice: `removed ${segment.name}, a segment cut off while it was created`, removed: true };
+      const notice = `removed ${segment.name}, a segment cut off while it was created`;
+      return { lastSequence: afterSequence, endSequence: afterSequence, bytes: 0, notice, removed: true, version: 0 };
     }
-    throw new CorruptDataError(file, 0, first);
+    throw new CorruptDataError(file, 0, header);
   }
+  const { first, version } = header;
   if (first !== segment.sequence) throw new CorruptDataError(file, 16, "the segment's first sequence number is not its name's");
   if (first > afterSequence + 1) throw new CorruptDataError(file, 16, `records ${afterSequence + 1} to ${first - 1} are missing`);
   let expected = first;
   let offset = SEGMENT_HEADER_BYTES;
   let committedEnd = offset;
+  /** The sequence number of the last whole group's commit (the first's, less one, if none). */
+  let committed = first - 1;
   let group: JournalRecord[] = [];
   let counted = 0;
   while (offset < bytes.length) {
@@ -117,10 +126,17 @@ async function replaySegment(
     if (record.sequence !== expected) {
       throw new CorruptDataError(file, offset, `sequence number ${record.sequence} where ${expected} was due`);
     }
-    expected++;
+    expected = record.lastSequence + 1;
+    // A snapshot is taken between groups: no record runs across its sequence number.
+    if (record.sequence <= afterSequence && record.lastSequence > afterSequence) {
+      throw new CorruptDataError(file, offset, `record ${record.sequence} runs past the snapshot's sequence number`);
+    }
     offset = record.end;
     if (record.sequence <= afterSequence) {
-      if (record.kind === RecordKind.Commit) committedEnd = offset;
+      if (record.kind === RecordKind.Commit) {
+        committedEnd = offset;
+        committed = record.sequence;
+      }
       continue;
     }
     group.push(record);
@@ -128,22 +144,18 @@ async function replaySegment(
     for (const member of group) apply(records, member, ledger, restore, file, offset);
     counted += offset - committedEnd;
     committedEnd = offset;
+    committed = record.sequence;
     group = [];
   }
-  const endSequence = lastCommitted(first, expected, group.length);
+  const endSequence = committed;
   const lastSequence = Math.max(afterSequence, endSequence);
-  if (committedEnd === bytes.length) return { lastSequence, endSequence, bytes: counted, notice: null, removed: false };
+  if (committedEnd === bytes.length) return { lastSequence, endSequence, bytes: counted, notice: null, removed: false, version };
   // Only the last segment gets here (elsewhere a failure above threw): a torn last group.
   if (!last) throw new CorruptDataError(file, committedEnd, "a group of records is not committed");
   await files.truncate(file, committedEnd);
   const notice = `cut ${bytes.length - committedEnd} bytes at offset ${committedEnd} of ${segment.name}: ` +
     "a last write that did not complete (nothing in it was acknowledged)";
-  return { lastSequence, endSequence, bytes: counted, notice, removed: false };
-}
-
-/** The sequence number of the last record of the last whole group. */
-function lastCommitted(first: number, expected: number, uncommitted: number): number {
-  return Math.max(first - 1, expected - 1 - uncommitted);
+  return { lastSequence, endSequence, bytes: counted, notice, removed: false, version };
 }
 
 /**
@@ -168,15 +180,15 @@ function apply(records: RecordBytes, record: JournalRecord, ledger: Ledger, rest
       ledger.open(name, balanceMinor, timeMs);
       return;
     }
+    case RecordKind.Moves: {
+      const move: MovementVisitor = (sequence, kind, debit, credit, amountMinor, timeMs, reference) =>
+        applyMovement(ledger, file, groupEnd, sequence, kind, debit, credit, amountMinor, timeMs, reference);
+      if (!records.moves(record, move)) throw new CorruptDataError(file, groupEnd, `record ${record.sequence}'s movements do not fill it`);
+      return;
+    }
     case RecordKind.Moved: {
       const { kind, debit, credit, amountMinor, timeMs, reference } = records.moved(record);
-      if (!isMovement(ledger, kind, debit, credit) || !(amountMinor > 0)) {
-        throw new CorruptDataError(file, groupEnd, `record ${record.sequence} is not a movement of known accounts`);
-      }
-      if (debit !== NONE && ledger.availableMinorAt(debit) < amountMinor) {
-        throw new CorruptDataError(file, groupEnd, `record ${record.sequence} moves more than its account holds`);
-      }
-      ledger.move(kind as MovementKind, debit, credit, amountMinor, timeMs, referenceNumber(ledger, reference));
+      applyMovement(ledger, file, groupEnd, record.sequence, kind, debit, credit, amountMinor, timeMs, reference);
       return;
     }
     case RecordKind.Held: {
@@ -204,6 +216,20 @@ function apply(records: RecordBytes, record: JournalRecord, ledger: Ledger, rest
     default:
       return;
   }
+}
+
+/** Applies one movement read back (sequence number `sequence`), once it is one the ledger could have made. */
+function applyMovement(
+  ledger: Ledger, file: string, groupEnd: number,
+  sequence: number, kind: number, debit: number, credit: number, amountMinor: number, timeMs: number, reference: string | null,
+): void {
+  if (!isMovement(ledger, kind, debit, credit) || !(amountMinor > 0)) {
+    throw new CorruptDataError(file, groupEnd, `record ${sequence} is not a movement of known accounts`);
+  }
+  if (debit !== NONE && ledger.availableMinorAt(debit) < amountMinor) {
+    throw new CorruptDataError(file, groupEnd, `record ${sequence} moves more than its account holds`);
+  }
+  ledger.move(kind as MovementKind, debit, credit, amountMinor, timeMs, referenceNumber(ledger, reference));
 }
 
 /** The ledger's number for a reference read back (0 for none). */

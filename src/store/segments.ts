@@ -2,7 +2,9 @@
 // record, and snapshots, named by the sequence number they hold the state at.
 
 export const SEGMENT_MAGIC = "BANKJRNL";
-export const JOURNAL_VERSION = 1;
+/** The version written; version 1 (movements one to a record) is still read, and never appended to. */
+export const JOURNAL_VERSION = 2;
+const JOURNAL_VERSION_MIN = 1;
 /** magic (8) | u32 version | u32 reserved | f64 first sequence number */
 export const SEGMENT_HEADER_BYTES = 24;
 
@@ -46,11 +48,11 @@ export function segmentHeader(firstSequence: number): Buffer {
   return header;
 }
 
-/** The first sequence number a segment's header names, or why the header is not one. */
-export function readSegmentHeader(bytes: Buffer): number | string {
+/** The first sequence number and the version a segment's header names, or why the header is not one. */
+export function readSegmentHeader(bytes: Buffer): { first: number; version: number } | string {
   if (bytes.length < SEGMENT_HEADER_BYTES) return "the segment's header is cut short";
   if (bytes.toString("latin1", 0, 8) !== SEGMENT_MAGIC) return "not a journal segment";
   const version = bytes.readUInt32LE(8);
-  if (version !== JOURNAL_VERSION) return `journal version ${version} is not ${JOURNAL_VERSION}`;
-  return bytes.readDoubleLE(16);
+  if (version < JOURNAL_VERSION_MIN || version > JOURNAL_VERSION) return `journal version ${version} is not one this bank reads (${JOURNAL_VERSION_MIN} to ${JOURNAL_VERSION})`;
+  return { first: bytes.readDoubleLE(16), version };
 }

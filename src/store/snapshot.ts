@@ -67,24 +67,23 @@ export function* encodeSnapshot(state: SnapshotState): IterableIterator<Uint8Arr
   header.writeDoubleLE(state.sequence, 16);
   header.writeDoubleLE(state.entryCount, 24);
   yield header;
-  yield* section(Section.Names, namesBody(state.names));
-  for (const columns of state.columns) yield* section(Section.Entries, ...entriesBody(columns));
-  yield* section(Section.Times, ...timesBody(state.times));
-  yield* section(Section.References, namesBody(state.references ?? [""]));
-  yield* section(Section.Notes, ...notesBody(state.notes ?? NO_NOTES));
-  yield* section(Section.Holds, ...holdsBody(state.holds ?? NO_HOLDS));
-  for (const scope of state.scopes) yield* section(Section.Scope, scopeBody(scope.name, scope.entries));
+  yield* section(Section.Names, [namesBody(state.names)]);
+  for (const columns of state.columns) yield* section(Section.Entries, entriesBody(columns), entriesChecksum(columns));
+  yield* section(Section.Times, timesBody(state.times));
+  yield* section(Section.References, [namesBody(state.references ?? [""])]);
+  yield* section(Section.Notes, notesBody(state.notes ?? NO_NOTES));
+  yield* section(Section.Holds, holdsBody(state.holds ?? NO_HOLDS));
+  for (const scope of state.scopes) yield* section(Section.Scope, [scopeBody(scope.name, scope.entries)]);
   yield* section(Section.End);
 }
 
-/** A section: tag, checksum and length of the body, the body's parts, padding to 8 bytes. */
-function* section(tag: number, ...parts: Uint8Array[]): IterableIterator<Uint8Array> {
+/**
+ * A section: tag, checksum and length of the body, the body's parts, padding to 8 bytes. The
+ * checksum is computed unless given.
+ */
+function* section(tag: number, parts: readonly Uint8Array[] = [], crc = checksumOf(parts)): IterableIterator<Uint8Array> {
   let length = 0;
-  let crc = 0;
-  for (const part of parts) {
-    length += part.byteLength;
-    crc = crc32c(bytesOf(part), 0, part.byteLength, crc);
-  }
+  for (const part of parts) length += part.byteLength;
   const header = Buffer.alloc(SECTION_HEADER_BYTES);
   header.writeUInt32LE(tag, 0);
   header.writeUInt32LE(crc, 4);
@@ -92,6 +91,28 @@ function* section(tag: number, ...parts: Uint8Array[]): IterableIterator<Uint8Ar
   yield header;
   for (const part of parts) yield bytesOf(part);
   if (length % 8 !== 0) yield Buffer.alloc(8 - (length % 8));
+}
+
+function checksumOf(parts: readonly Uint8Array[]): number {
+  let crc = 0;
+  for (const part of parts) crc = crc32c(bytesOf(part), 0, part.byteLength, crc);
+  return crc;
+}
+
+/**
+ * The checksums of entry sections written before, by the chunk of the journal they came from (its
+ * kind column's memory) and how many of its entries they held. Entries never change once recorded,
+ * so a snapshot checksums only the chunks that grew since the last one: without this, every
+ * snapshot read the whole history again.
+ */
+const entriesChecksums = new WeakMap<ArrayBufferLike, { readonly count: number; readonly crc: number }>();
+
+function entriesChecksum(columns: EntryColumns): number {
+  const known = entriesChecksums.get(columns.kind.buffer);
+  if (known !== undefined && known.count === columns.count) return known.crc;
+  const crc = checksumOf(entriesBody(columns));
+  entriesChecksums.set(columns.kind.buffer, { count: columns.count, crc });
+  return crc;
 }
 
 function bytesOf(view: ArrayBufferView): Uint8Array {

@@ -24,7 +24,7 @@ import { IdempotencyStore, ledgerOf, type LedgerListener } from "../../src/core/
 import { EntryKind, NONE } from "../../src/core/journal.js";
 import { outcomeCodec, type Outcome } from "../../src/core/outcome-codec.js";
 import { crc32c } from "../../src/store/crc32c.js";
-import { readRecord, RecordBuffer, RecordBytes, RECORD_BYTES_MAX, type JournalRecord } from "../../src/store/records.js";
+import { MOVES_PER_RECORD_MAX, readRecord, RecordBuffer, RecordBytes, RECORD_BYTES_MAX, type JournalRecord } from "../../src/store/records.js";
 import { classify, readSegmentHeader, segmentHeader } from "../../src/store/segments.js";
 
 describe("refusals as plain data", () => {
@@ -151,6 +151,18 @@ describe("CRC-32C", () => {
   });
 });
 
+/** Every record in `records.bytes` from `offset` on. */
+function readAll(records: RecordBytes, offset = 0): JournalRecord[] {
+  const read: JournalRecord[] = [];
+  for (let at = offset; at < records.bytes.length;) {
+    const record = readRecord(records.bytes, at);
+    if (typeof record === "string") throw new Error(record);
+    read.push(record);
+    at = record.end;
+  }
+  return read;
+}
+
 /** A record as docs/DURABILITY.md lays it out, built field by field with Buffer's own writers. */
 function recordBytes(sequence: number, kind: number, payload: Buffer): Buffer {
   const bytes = Buffer.alloc(17 + payload.length);
@@ -169,22 +181,76 @@ describe("the record format", () => {
     const sequence = 2 ** 32 + 5;
     buffer.opened(sequence, 7, "Zoë", 12_345, 1_764_633_600_123);
     buffer.moved(sequence + 1, EntryKind.Transfer, 7, NONE, 99_999_999_999, 1_764_633_600_124.5);
-    buffer.commit(sequence + 2);
     const opened = Buffer.alloc(20);
     opened.writeUInt32LE(7, 0);
     opened.writeDoubleLE(12_345, 4);
     opened.writeDoubleLE(1_764_633_600_123, 12);
-    const moved = Buffer.alloc(25);
-    moved[0] = EntryKind.Transfer;
-    moved.writeUInt32LE(7, 1);
-    moved.writeUInt32LE(NONE, 5);
-    moved.writeDoubleLE(99_999_999_999, 9);
-    moved.writeDoubleLE(1_764_633_600_124.5, 17);
+    const moves = Buffer.alloc(12 + 18 + 18 + 3);
+    moves.writeUInt32LE(2, 0);
+    moves.writeDoubleLE(1_764_633_600_124.5, 4);
+    moves[12] = EntryKind.Transfer;
+    moves.writeUInt32LE(7, 13);
+    moves.writeUInt32LE(NONE, 17);
+    moves.writeDoubleLE(99_999_999_999, 21);
+    moves[29] = 0;
+    moves[30] = EntryKind.Deposit;
+    moves.writeUInt32LE(NONE, 31);
+    moves.writeUInt32LE(8, 35);
+    moves.writeDoubleLE(1, 39);
+    moves[47] = 3;
+    moves.write("A-1", 48, "latin1");
+    buffer.moved(sequence + 2, EntryKind.Deposit, NONE, 8, 1, 1_764_633_600_124.5, "A-1");
+    buffer.commit(sequence + 3);
     expect(Buffer.from(buffer.view())).toEqual(Buffer.concat([
       recordBytes(sequence, 1, Buffer.concat([opened, Buffer.from("Zoë", "utf8")])),
-      recordBytes(sequence + 1, 2, moved),
-      recordBytes(sequence + 2, 4, Buffer.alloc(0)),
+      recordBytes(sequence + 1, 7, moves),
+      recordBytes(sequence + 3, 4, Buffer.alloc(0)),
     ]));
+  });
+
+  it("when movements follow one another at one time, they share a record; another time, a gap or another kind of record begins a new one", () => {
+    const buffer = new RecordBuffer();
+    buffer.moved(1, EntryKind.Deposit, NONE, 0, 5, 100);
+    buffer.moved(2, EntryKind.Transfer, 0, 1, 2, 100, "INV-7");
+    buffer.moved(3, EntryKind.Withdrawal, 1, NONE, 1, 100);
+    buffer.moved(4, EntryKind.Deposit, NONE, 0, 1, 101);
+    buffer.moved(6, EntryKind.Deposit, NONE, 0, 1, 101);
+    buffer.commit(7);
+    buffer.moved(8, EntryKind.Deposit, NONE, 0, 1, 101);
+    const records = new RecordBytes(Buffer.from(buffer.view()));
+    const read = readAll(records);
+    expect(read.map((record) => [record.kind, record.sequence, record.lastSequence])).toEqual([[7, 1, 3], [7, 4, 4], [7, 6, 6], [4, 7, 7], [7, 8, 8]]);
+    const movements: unknown[] = [];
+    expect(records.moves(read[0] as JournalRecord, (...movement) => movements.push(movement))).toBe(true);
+    expect(movements).toEqual([
+      [1, EntryKind.Deposit, NONE, 0, 5, 100, null],
+      [2, EntryKind.Transfer, 0, 1, 2, 100, "INV-7"],
+      [3, EntryKind.Withdrawal, 1, NONE, 1, 100, null],
+    ]);
+  });
+
+  it("when a record's movements do not fill it exactly, reading them says so", () => {
+    const buffer = new RecordBuffer();
+    buffer.moved(1, EntryKind.Deposit, NONE, 0, 5, 100, "AB");
+    const bytes = Buffer.from(buffer.view());
+    const changed = (change: (copy: Buffer) => void) => {
+      const copy = Buffer.from(bytes);
+      change(copy);
+      copy.writeUInt32LE(crc32c(copy, 8, copy.length, crc32c(copy, 0, 4)), 4);
+      return copy;
+    };
+    const fills = (copy: Buffer) => new RecordBytes(copy).moves(readRecord(copy, 0) as JournalRecord, () => undefined);
+    expect(fills(changed(() => undefined))).toBe(true);
+    // The reference's length, said longer and shorter than it is; one movement more than there is.
+    expect(fills(changed((copy) => (copy[bytes.length - 3] = 9)))).toBe(false);
+    expect(fills(changed((copy) => (copy[bytes.length - 3] = 1)))).toBe(false);
+    expect(fills(changed((copy) => copy.writeUInt32LE(2, 17)))).toBe(false);
+    expect(readRecord(changed((copy) => copy.writeUInt32LE(0, 17)), 0)).toBe("bad length");
+    expect(readRecord(changed((copy) => copy.writeUInt32LE(MOVES_PER_RECORD_MAX + 1, 17)), 0)).toBe("bad length");
+    const headless = Buffer.from(bytes.subarray(0, 25));
+    headless.writeUInt32LE(21, 0);
+    headless.writeUInt32LE(crc32c(headless, 8, 25, crc32c(headless, 0, 4)), 4);
+    expect(readRecord(headless, 0)).toBe("bad length");
   });
 
   it("when records are read back, every field is the one encoded", () => {
@@ -193,28 +259,24 @@ describe("the record format", () => {
     buffer.moved(4, EntryKind.Transfer, 7, NONE, 99_999_999_999, 1_764_633_600_124.5);
     buffer.scoped(5, "http", Uint8Array.from([1, 2, 3]));
     buffer.moved(6, EntryKind.Deposit, 7, NONE, 250, 1_764_633_600_125, "INV-2026-001");
+    buffer.view();
     buffer.held(7, 9, 7, 8, 4_200, 1_764_633_660_000, 1_764_633_600_126, "order-7");
     buffer.held(8, 10, 8, 7, 1, 1_764_633_660_001, 1_764_633_600_127, null);
     buffer.ended(9, 9, 2, 0, 1_764_633_600_128);
     const records = new RecordBytes(Buffer.concat([Buffer.from("x"), buffer.view()]));
-    const read: JournalRecord[] = [];
-    for (let offset = 1; offset < records.bytes.length;) {
-      const record = readRecord(records.bytes, offset);
-      if (typeof record === "string") throw new Error(record);
-      read.push(record);
-      offset = record.end;
-    }
-    expect(read.map((record) => [record.sequence, record.kind])).toEqual([[3, 1], [4, 2], [5, 3], [6, 2], [7, 5], [8, 5], [9, 6]]);
+    const read = readAll(records, 1);
+    expect(read.map((record) => [record.sequence, record.kind])).toEqual([[3, 1], [4, 7], [5, 3], [6, 7], [7, 5], [8, 5], [9, 6]]);
     const [opened, moved, scoped, referenced, held, unreferenced, ended] = read as JournalRecord[] as [
       JournalRecord, JournalRecord, JournalRecord, JournalRecord, JournalRecord, JournalRecord, JournalRecord,
     ];
     expect(records.opened(opened)).toEqual({ account: 7, balanceMinor: 12_345, timeMs: 1_764_633_600_123, name: "Zoë" });
-    expect(records.moved(moved)).toEqual({
-      kind: EntryKind.Transfer, debit: 7, credit: NONE, amountMinor: 99_999_999_999, timeMs: 1_764_633_600_124.5, reference: null,
-    });
-    expect(records.moved(referenced)).toEqual({
-      kind: EntryKind.Deposit, debit: 7, credit: NONE, amountMinor: 250, timeMs: 1_764_633_600_125, reference: "INV-2026-001",
-    });
+    const movements: unknown[] = [];
+    records.moves(moved, (...movement) => movements.push(movement));
+    records.moves(referenced, (...movement) => movements.push(movement));
+    expect(movements).toEqual([
+      [4, EntryKind.Transfer, 7, NONE, 99_999_999_999, 1_764_633_600_124.5, null],
+      [6, EntryKind.Deposit, 7, NONE, 250, 1_764_633_600_125, "INV-2026-001"],
+    ]);
     expect(records.held(held)).toEqual({
       hold: 9, sender: 7, recipient: 8, amountMinor: 4_200, expiresAtMs: 1_764_633_660_000, timeMs: 1_764_633_600_126, reference: "order-7",
     });
@@ -260,17 +322,21 @@ describe("the record format", () => {
 
   it("when records outgrow the buffer, it grows and keeps them all", () => {
     const buffer = new RecordBuffer();
-    for (let sequence = 1; sequence <= 5_000; sequence++) buffer.moved(sequence, EntryKind.Deposit, NONE, 0, sequence, 1);
-    const bytes = Buffer.from(buffer.view());
-    let offset = 0;
-    let count = 0;
-    while (offset < bytes.length) {
-      const record = readRecord(bytes, offset);
-      if (typeof record === "string") throw new Error(record);
-      offset = record.end;
-      count++;
-    }
-    expect(count).toBe(5_000);
+    for (let sequence = 1; sequence <= 5_000; sequence++) buffer.moved(sequence, EntryKind.Deposit, NONE, 0, sequence, sequence);
+    const read = readAll(new RecordBytes(Buffer.from(buffer.view())));
+    expect(read.map((record) => record.sequence)).toEqual(Array.from({ length: 5_000 }, (_, index) => index + 1));
+  });
+
+  it("when movements at one time outnumber what a record holds, the rest begin another, and all read back", () => {
+    const buffer = new RecordBuffer();
+    const count = MOVES_PER_RECORD_MAX + 10;
+    for (let sequence = 1; sequence <= count; sequence++) buffer.moved(sequence, EntryKind.Deposit, NONE, 0, sequence, 1);
+    const records = new RecordBytes(Buffer.from(buffer.view()));
+    const read = readAll(records);
+    expect(read.map((record) => [record.sequence, record.lastSequence])).toEqual([[1, MOVES_PER_RECORD_MAX], [MOVES_PER_RECORD_MAX + 1, count]]);
+    let total = 0;
+    for (const record of read) records.moves(record, (sequence, _kind, _debit, _credit, amountMinor) => (total += amountMinor === sequence ? 1 : 0));
+    expect(total).toBe(count);
   });
 });
 
@@ -283,13 +349,16 @@ describe("segment and snapshot names and headers", () => {
   });
 
   it("when a segment's header is not one, says why", () => {
-    expect(readSegmentHeader(segmentHeader(42))).toBe(42);
+    expect(readSegmentHeader(segmentHeader(42))).toEqual({ first: 42, version: 2 });
+    const earlier = segmentHeader(7);
+    earlier.writeUInt32LE(1, 8);
+    expect(readSegmentHeader(earlier)).toEqual({ first: 7, version: 1 });
     expect(readSegmentHeader(segmentHeader(42).subarray(0, 10))).toBe("the segment's header is cut short");
     const other = segmentHeader(1);
     other.write("NOTAJRNL", 0, "latin1");
     expect(readSegmentHeader(other)).toBe("not a journal segment");
     const later = segmentHeader(1);
-    later.writeUInt32LE(2, 8);
-    expect(readSegmentHeader(later)).toBe("journal version 2 is not 1");
+    later.writeUInt32LE(3, 8);
+    expect(readSegmentHeader(later)).toBe("journal version 3 is not one this bank reads (1 to 2)");
   });
 });

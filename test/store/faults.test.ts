@@ -262,8 +262,8 @@ describe("damage in the journal", () => {
     files.crash();
     const file = names[names.length - 1] as string;
     const offsets = await recordOffsets(files, file);
-    expect(offsets.length).toBeGreaterThan(2);
-    const damaged = offsets[1] as number;
+    expect(offsets.length).toBeGreaterThan(1);
+    const damaged = offsets[0] as number;
     files.corrupt(file, damaged + RECORD_HEADER_BYTES);
     const bytes = await files.read(file);
     const error = await refusal(files);

@@ -137,7 +137,8 @@ describe("a turn that records more than one write should hold", () => {
     const batch = Array.from({ length: 8_190 }, (_, index) => (index % 2 === 0
       ? { sender: "alice", recipient: "bob", amount: 0.01 }
       : { sender: "bob", recipient: "alice", amount: 0.01 }));
-    for (let index = 0; index < 13; index++) bank.transferBatch(batch);
+    // About 18 bytes a transfer: 30 batches are some 4.4 MB.
+    for (let index = 0; index < 30; index++) bank.transferBatch(batch);
     // Still within the turn: part of it is written, and its commit is not.
     expect(files.writes).toBeGreaterThan(writesBefore);
     files.crash((_file, unsynced) => unsynced);
@@ -151,14 +152,15 @@ describe("a turn that records more than one write should hold", () => {
   it("when the turn ends, its commit follows, and the whole turn survives a crash", async () => {
     const files = new MemoryFiles();
     const bank = await open(files);
-    bank.createAccount("alice", 1_000_000);
+    bank.createAccount("alice", 3_000_000);
     bank.createAccount("bob");
     const batch = Array.from({ length: 8_190 }, () => ({ sender: "alice", recipient: "bob", amount: 0.01 }));
-    for (let index = 0; index < 13; index++) bank.transferBatch(batch);
+    // About 18 bytes a transfer: 30 batches are some 4.4 MB.
+    for (let index = 0; index < 30; index++) bank.transferBatch(batch);
     await bank.sync();
     files.crash();
     const again = await open(files);
-    expect(again.getAccount("bob").balanceMinor).toBe(13 * 8_190);
+    expect(again.getAccount("bob").balanceMinor).toBe(30 * 8_190);
   });
 });
 

@@ -12,7 +12,7 @@ import { CorruptDataError } from "../../src/store/errors.js";
 import { FileStore } from "../../src/store/file-store.js";
 import { RecordBuffer, RECORD_BYTES_MAX } from "../../src/store/records.js";
 import { segmentHeader, segmentName, snapshotName, SEGMENT_HEADER_BYTES } from "../../src/store/segments.js";
-import { encodeSnapshot, loadSnapshot, type SnapshotState } from "../../src/store/snapshot.js";
+import { captureSnapshot, encodeSnapshot, loadSnapshot, type SnapshotState } from "../../src/store/snapshot.js";
 import { MemoryFiles } from "./memory-files.js";
 
 const DATA = "/data";
@@ -83,6 +83,17 @@ async function expectRefused(files: MemoryFiles, file: string, offset: number, r
   expect([error.file, error.offset, error.reason]).toEqual([file, offset, reason]);
 }
 
+/** A record of `kind` around `payload`, sealed with its checksum. */
+function record(sequence: number, kind: number, payload: Buffer): Buffer {
+  const bytes = Buffer.alloc(17 + payload.length);
+  bytes.writeUInt32LE(bytes.length - 4, 0);
+  bytes.writeUInt32LE(sequence, 8);
+  bytes[16] = kind;
+  payload.copy(bytes, 17);
+  reseal(bytes, 0);
+  return bytes;
+}
+
 /** Seals the record at `start` again with a right checksum, after a test has changed it. */
 function reseal(bytes: Buffer, start: number): void {
   const end = start + 4 + bytes.readUInt32LE(start);
@@ -108,9 +119,36 @@ describe("recovery of journal segments made by hand", () => {
   it("when a segment is of another version, the start is refused, naming it", async () => {
     const files = new MemoryFiles();
     const bytes = twoAccounts().bytes();
-    bytes.writeUInt32LE(2, 8);
+    bytes.writeUInt32LE(3, 8);
     const file = await put(files, segmentName(1), bytes);
-    await expectRefused(files, file, 0, "journal version 2 is not 1");
+    await expectRefused(files, file, 0, "journal version 3 is not one this bank reads (1 to 2)");
+  });
+
+  it("when a segment is of version 1 (a record for each movement), it is replayed, and new records go to a new segment", async () => {
+    const files = new MemoryFiles();
+    const moved = (sequence: number, kind: number, debit: number, credit: number, amountMinor: number, reference = "") => {
+      const payload = Buffer.alloc(25 + reference.length);
+      payload[0] = kind;
+      payload.writeUInt32LE(debit, 1);
+      payload.writeUInt32LE(credit, 5);
+      payload.writeDoubleLE(amountMinor, 9);
+      payload.writeDoubleLE(T, 17);
+      payload.write(reference, 25, "latin1");
+      return record(sequence, 2, payload);
+    };
+    const v1 = twoAccounts().bytes();
+    v1.writeUInt32LE(1, 8);
+    const commit = record(6, 4, Buffer.alloc(0));
+    await put(files, segmentName(1), Buffer.concat([v1, moved(4, EntryKind.Transfer, 0, 1, 2_500), moved(5, EntryKind.Deposit, NONE, 1, 100, "INV-1"), commit]));
+    const bank = await open(files);
+    expect(bank.listAccounts().map((account) => [account.name, account.balance])).toEqual([["alice", 75], ["bob", 26]]);
+    expect(bank.getAccount("bob").getTransactionHistory().map((entry) => entry.reference)).toEqual([null, null, "INV-1"]);
+    bank.deposit("alice", 1);
+    await bank.sync();
+    expect(files.names().filter((name) => name.endsWith(".log"))).toEqual([segmentName(1), segmentName(7)]);
+    await bank.close();
+    const again = await open(files);
+    expect(again.getAccount("alice").balance).toBe(76);
   });
 
   it("when a segment's header is cut short but it is not the last, that is damage", async () => {
@@ -215,6 +253,26 @@ describe("recovery of journal segments made by hand", () => {
     expect(bank.listAccounts().map((account) => [account.name, account.balanceMinor, account.historyLength])).toEqual([["alice", 10_000, 1], ["bob", 250, 2]]);
   });
 
+  it("when a record runs across the snapshot's sequence number, as no writer leaves one, the start is refused", async () => {
+    const files = new MemoryFiles();
+    const opened: EntryColumns = {
+      count: 2,
+      kind: Uint8Array.from([0, 0]),
+      debitAccount: Uint32Array.from([NONE, NONE]),
+      creditAccount: Uint32Array.from([0, 1]),
+      debitBalanceAfterMinor: Float64Array.from([0, 0]),
+      creditBalanceAfterMinor: Float64Array.from([10_000, 0]),
+    };
+    const state: SnapshotState = {
+      sequence: 4, names: ["alice", "bob"], entryCount: 2, columns: [opened], times: { starts: Uint32Array.from([0]), timesMs: Float64Array.from([T]) }, scopes: [],
+    };
+    await put(files, snapshotName(4), Buffer.concat([...encodeSnapshot(state)]));
+    // Movements 4 and 5 in one record: the snapshot at 4 would have to hold half of it.
+    const segment = twoAccounts().moved(EntryKind.Deposit, NONE, 1, 250).moved(EntryKind.Deposit, NONE, 1, 250).commit();
+    const file = await put(files, segmentName(1), segment.bytes());
+    await expectRefused(files, file, segment.offsets[3] as number, "record 4 runs past the snapshot's sequence number");
+  });
+
   it("when a snapshot's name and the sequence number it holds differ, the start is refused", async () => {
     const files = new MemoryFiles();
     const bank = await open(files);
@@ -269,6 +327,28 @@ function loadRefusal(bytes: Buffer): CorruptDataError {
 
 /** Where the first section (the names) begins, after the 32-byte header. */
 const FIRST_SECTION = 32;
+
+describe("snapshots of a ledger that grows", () => {
+  it("when taken one after another, each loads to its own state, and one of the same state again is the same bytes", () => {
+    const bank = new Bank();
+    bank.createAccount("alice", 1_000_000);
+    bank.createAccount("bob");
+    const ledger = ledgerOf(bank);
+    const taken: { bytes: Buffer; bobMinor: number; entries: number }[] = [];
+    // Past the journal's first chunk of 65,536 entries, then within the next.
+    for (const transfers of [70_000, 1, 0, 5_000]) {
+      for (let index = 0; index < transfers; index++) bank.transfer("alice", "bob", 0.01);
+      const bytes = Buffer.concat([...encodeSnapshot(captureSnapshot(ledger, [], taken.length + 1))]);
+      taken.push({ bytes, bobMinor: bank.getAccount("bob").balanceMinor, entries: bank.transactionCount });
+    }
+    expect(taken[2]?.bytes.subarray(32)).toEqual(taken[1]?.bytes.subarray(32));
+    for (const { bytes, bobMinor, entries } of taken) {
+      const loaded = new Bank();
+      loadSnapshot(bytes, "the.snap", ledgerOf(loaded));
+      expect([loaded.getAccount("bob").balanceMinor, loaded.transactionCount]).toEqual([bobMinor, entries]);
+    }
+  });
+});
 
 describe("loading snapshots made by hand", () => {
   it("when whole, it loads, wherever in memory its bytes lie", () => {
