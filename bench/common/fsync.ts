@@ -8,14 +8,15 @@ import path from "node:path";
 import { formatFixed, median } from "./format.js";
 import { makeTemporaryDirectory, removeTemporaryDirectory } from "./temporary.js";
 
-/** The journal's record sizes (docs/DURABILITY.md): a record's header, a movement's payload, a commit. */
+/** The journal's record sizes (docs/DURABILITY.md, format 2): a record's header, a `moves` record's head and movement, a commit. */
 const RECORD_HEADER_BYTES = 17;
-const MOVED_PAYLOAD_BYTES = 25;
+const MOVES_HEAD_BYTES = 12;
+const MOVE_BYTES = 18;
 const BATCH_TRANSFERS = 8190;
-/** One transfer's group: its `moved` record and the commit that closes the group. */
-export const TRANSFER_GROUP_BYTES = RECORD_HEADER_BYTES + MOVED_PAYLOAD_BYTES + RECORD_HEADER_BYTES;
-/** One batch of 8,190 transfers' group: a `moved` record per transfer, then the commit. */
-export const BATCH_GROUP_BYTES = BATCH_TRANSFERS * (RECORD_HEADER_BYTES + MOVED_PAYLOAD_BYTES) + RECORD_HEADER_BYTES;
+/** One transfer's group: a `moves` record of one movement, and the commit that closes the group. */
+export const TRANSFER_GROUP_BYTES = RECORD_HEADER_BYTES + MOVES_HEAD_BYTES + MOVE_BYTES + RECORD_HEADER_BYTES;
+/** One batch of 8,190 transfers' group: one `moves` record of them all, then the commit. */
+export const BATCH_GROUP_BYTES = RECORD_HEADER_BYTES + MOVES_HEAD_BYTES + BATCH_TRANSFERS * MOVE_BYTES + RECORD_HEADER_BYTES;
 export const FSYNC_SAMPLES = 200;
 
 /** Percentiles of one size's appends, each a write and its fdatasync, in milliseconds. */
@@ -103,7 +104,7 @@ function appendText(latency: AppendLatency): string {
   return `${size(latency.bytes)}: median ${ms(latency.medianMs)} ms, p90 ${ms(latency.p90Ms)} ms, p99 ${ms(latency.p99Ms)} ms`;
 }
 
-/** One line: "append + fdatasync in /tmp (ext2/3/4), 200 each: 59 B: median 0.35 ms, ...; 336 KiB: ...". */
+/** One line: "append + fdatasync in /tmp (ext2/3/4), 200 each: 64 B: median 0.35 ms, ...; 144 KiB: ...". */
 export function fsyncLine(latency: FsyncLatency): string {
   return (
     `append + fdatasync in ${latency.parent} (${latency.fileSystem}), ${latency.samples} of each: ` +
