@@ -45,7 +45,7 @@ export function transactionAt(ledger: Ledger, account: number, index: number): T
   const kind = journal.kind(position);
   let amountMinor: number;
   if (kind >= EntryKind.HoldCreated) {
-    const hold = ledger.annotations.holdAt(position);
+    const hold = ledger.holdOfEntry(position);
     amountMinor = kind === EntryKind.HoldPosted ? ledger.holds.postedMinorOf(hold) : ledger.holds.amountMinorOf(hold);
   } else {
     const balanceAfterMinor = journal.balanceAfterMinor(position, account);

@@ -3,7 +3,7 @@
 // its time reads as expired (the ledger expires it first).
 
 import type { Bank, OperationOptions } from "./bank.js";
-import { statusName } from "./hold-steps.js";
+import { HoldFinding, postHold, statusName, voidHold } from "./hold-steps.js";
 import { INSPECT, inspectAs, type Inspect, type InspectOptions } from "./inspect.js";
 import type { Ledger } from "./ledger.js";
 import type { AmountInput } from "./money.js";
@@ -35,6 +35,9 @@ export interface HoldJson {
  * bank.getAccount("Alice").available; // 70 of a balance of 100
  * hold.post(20);                      // 20 to Bob, 10 back to Alice's available
  */
+/** Scratch of the checks of a post or void (they are synchronous: one serves every hold). */
+const finding = new HoldFinding();
+
 export class Hold {
   /** @internal Holds are made by their bank, never directly. */
   constructor(
@@ -84,14 +87,24 @@ export class Hold {
     return this.ledger.references.textOf(this.ledger.holds.referenceOf(this.id));
   }
 
-  /** Moves `amount` (default: all of it) to the recipient and releases the rest. See `Bank.postHold`. */
+  /**
+   * Moves `amount` (default: all of it) to the recipient and releases the rest; returns this hold.
+   * See `Bank.postHold`, which takes it with an idempotency key.
+   */
   post(amount?: AmountInput, options?: OperationOptions): Hold {
-    return this.bank.postHold(this.id, amount, options);
+    if (options?.idempotencyKey !== undefined) return this.bank.postHold(this.id, amount, options);
+    // The same step as the bank's, without a second handle on this hold.
+    const posted = postHold(this.ledger, this.id, amount, finding);
+    if (typeof posted !== "number") throw posted;
+    return this;
   }
 
-  /** Releases all of it. See `Bank.voidHold`. */
+  /** Releases all of it; returns this hold. See `Bank.voidHold`. */
   void(options?: OperationOptions): Hold {
-    return this.bank.voidHold(this.id, options);
+    if (options?.idempotencyKey !== undefined) return this.bank.voidHold(this.id, options);
+    const voided = voidHold(this.ledger, this.id, finding);
+    if (typeof voided !== "number") throw voided;
+    return this;
   }
 
   toJSON(): HoldJson {

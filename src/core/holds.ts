@@ -100,6 +100,20 @@ export class HoldTable {
     return this.finishedPositions[id] as number;
   }
 
+  /** The hold whose creating entry is at journal `position`, or 0: holds are made in journal order. */
+  createdAt(position: number): number {
+    let low = 1;
+    let high = this.count;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      const created = this.createdPositions[middle] as number;
+      if (created === position) return middle;
+      if (created < position) low = middle + 1;
+      else high = middle - 1;
+    }
+    return 0;
+  }
+
   /** The pending hold that expires first, if it expires at or before `nowMs`; else 0. */
   dueAt(nowMs: number): number {
     while (this.heapLength > 0) {

@@ -214,7 +214,9 @@ export class Ledger {
     this.incomingHeldMinor[recipient] = (this.incomingHeldMinor[recipient] as number) + amountMinor;
     const position = this.recordBetween(EntryKind.HoldCreated, sender, recipient, timeMs);
     const hold = this.holds.add(sender, recipient, amountMinor, expiresAtMs, reference, position);
-    this.annotate(position, hold, reference);
+    // The hold a creating entry belongs to is found from the hold table (holdOfEntry): only a
+    // reference makes it worth a note (a note costs a hold and its post about a tenth, measured).
+    if (reference !== 0) this.annotate(position, hold, reference);
     this.listener?.held(hold, sender, recipient, amountMinor, expiresAtMs, timeMs, this.references.textOf(reference));
     return hold;
   }
@@ -251,6 +253,13 @@ export class Ledger {
     (this.histories[debit] as PositionList).push(position);
     (this.histories[credit] as PositionList).push(position);
     return position;
+  }
+
+  /** The hold the entry at `position` is a step of, or 0 for an entry of no hold. */
+  holdOfEntry(position: number): number {
+    const kind = this.journal.kind(position);
+    if (kind === EntryKind.HoldCreated) return this.holds.createdAt(position);
+    return kind > EntryKind.HoldCreated ? this.annotations.holdAt(position) : 0;
   }
 
   private annotate(position: number, hold: number, reference: number): void {

@@ -105,7 +105,7 @@ export class Transaction {
   /** For a hold's step: the hold's id, else null. */
   get holdId(): number | null {
     const ledger = this.#ledger;
-    return ledger.journal.kind(this.#position) >= EntryKind.HoldCreated ? ledger.annotations.holdAt(this.#position) : null;
+    return ledger.journal.kind(this.#position) >= EntryKind.HoldCreated ? ledger.holdOfEntry(this.#position) : null;
   }
 
   /** For a hold's step: whether this account is the hold's recipient (the counterparty its sender). */

@@ -350,11 +350,12 @@ function replayEntries(ledger: Ledger, contents: Contents, file: string): void {
       while (run + 1 < times.starts.length && (times.starts[run + 1] as number) <= position) run++;
       while (note < notes.positions.length && (notes.positions[note] as number) < position) note++;
       const noted = note < notes.positions.length && notes.positions[note] === position;
-      const hold = noted ? (notes.holds[note] as number) : 0;
+      const kind = columns.kind[index] as EntryKind;
+      // A creating entry is noted only when it has a reference; its hold is the next one.
+      const hold = noted ? (notes.holds[note] as number) : kind === EntryKind.HoldCreated ? ledger.holds.count + 1 : 0;
       const referenceText = noted ? (references[notes.references[note] as number] ?? "") : "";
       const reference = referenceText === "" ? 0 : ledger.references.numberOf(referenceText);
       const timeMs = times.timesMs[run] as number;
-      const kind = columns.kind[index] as EntryKind;
       const debit = columns.debitAccount[index] as number;
       const credit = columns.creditAccount[index] as number;
       const debitAfterMinor = columns.debitBalanceAfterMinor[index] as number;

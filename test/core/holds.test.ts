@@ -147,6 +147,24 @@ describe("a hold", () => {
     expect(bank.postHold(hold.id, 4, { idempotencyKey: "p" }).postedAmount).toBe(4);
     expect(bank.getAccount("bob").balance).toBe(4);
   });
+
+  it("when posted or voided through its handle, returns that handle; with a key, the step is a replay there too", () => {
+    const { bank } = bankOnClock();
+    const posted = bank.hold("alice", "bob", 10);
+    expect(posted.post(3)).toBe(posted);
+    const voided = bank.hold("alice", "bob", 20);
+    expect(voided.void()).toBe(voided);
+    expect([posted.status, voided.status, bank.getAccount("bob").balance]).toEqual(["posted", "voided", 3]);
+    const keyed = bank.hold("alice", "bob", 5);
+    expect(keyed.post(2, { idempotencyKey: "post" }).postedAmount).toBe(2);
+    expect(keyed.post(2, { idempotencyKey: "post" }).id).toBe(keyed.id);
+    expect(thrownBy(() => keyed.post(1, { idempotencyKey: "post" }))).toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
+    const keyedVoid = bank.hold("alice", "bob", 5);
+    expect(keyedVoid.void({ idempotencyKey: "void" }).status).toBe("voided");
+    expect(keyedVoid.void({ idempotencyKey: "void" }).status).toBe("voided");
+    expect(thrownBy(() => keyedVoid.void())).toMatchObject({ code: "HOLD_NOT_PENDING" });
+    expect(bank.getAccount("bob").balance).toBe(5);
+  });
 });
 
 describe("references and history queries", () => {

@@ -350,6 +350,27 @@ describe("snapshots of a ledger that grows", () => {
   });
 });
 
+describe("snapshots of holds", () => {
+  it("when a hold's creating entry has no note (it has no reference), or has one as snapshots of before wrote, it loads as the next hold", () => {
+    const bank = new Bank({ clock: () => T });
+    bank.createAccount("alice", 100);
+    bank.createAccount("bob");
+    bank.hold("alice", "bob", 30);
+    bank.hold("alice", "bob", 5, { reference: "order-2" }).post();
+    const state = captureSnapshot(ledgerOf(bank), [], 5);
+    expect([...(state.notes?.positions ?? [])]).toEqual([3, 4]);
+    const noted: SnapshotState = { ...state, notes: { positions: Uint32Array.from([2, 3, 4]), holds: Uint32Array.from([1, 2, 2]), references: Uint32Array.from([0, 1, 1]) } };
+    for (const taken of [state, noted]) {
+      const loaded = new Bank({ clock: () => T });
+      loadSnapshot(Buffer.concat([...encodeSnapshot(taken)]), "the.snap", ledgerOf(loaded));
+      expect([loaded.getAccount("alice").available, loaded.getHold(1).status, loaded.getHold(2).reference]).toEqual([65, "pending", "order-2"]);
+      expect(loaded.getAccount("alice").getTransactionHistory().map((entry) => [entry.type, entry.holdId, entry.reference])).toEqual([
+        ["account_opened", null, null], ["hold_created", 1, null], ["hold_created", 2, "order-2"], ["hold_posted", 2, "order-2"],
+      ]);
+    }
+  });
+});
+
 describe("loading snapshots made by hand", () => {
   it("when whole, it loads, wherever in memory its bytes lie", () => {
     const bytes = snapshotBytes();
