@@ -293,7 +293,8 @@ export class Bank {
   /** A new hold's id, its expiry scheduled; or the refusal. */
   private createHold(request: HoldRequest): number | BankError {
     const hold = createHold(this.ledger, request, this.resolved);
-    if (typeof hold === "number") this.scheduleExpiry();
+    // A timer set for an earlier expiry already wakes the bank in time for this one.
+    if (typeof hold === "number" && this.ledger.holds.expiresAtMsOf(hold) < this.expiryTimerMs) this.scheduleExpiry();
     return hold;
   }
 
