@@ -165,6 +165,18 @@ describe("a hold", () => {
     expect(thrownBy(() => keyedVoid.void())).toMatchObject({ code: "HOLD_NOT_PENDING" });
     expect(bank.getAccount("bob").balance).toBe(5);
   });
+
+  it("when a step with a key is refused, the refusal is kept: its retry is the same refusal", () => {
+    const { bank } = bankOnClock();
+    for (let attempt = 0; attempt < 2; attempt++) {
+      expect(thrownBy(() => bank.hold("alice", "bob", 500, { idempotencyKey: "too-much" }))).toMatchObject({ code: "INSUFFICIENT_FUNDS" });
+      expect(thrownBy(() => bank.postHold(99, undefined, { idempotencyKey: "post-none" }))).toMatchObject({ code: "HOLD_NOT_FOUND" });
+      expect(thrownBy(() => bank.voidHold(99, { idempotencyKey: "void-none" }))).toMatchObject({ code: "HOLD_NOT_FOUND" });
+    }
+    bank.deposit("alice", 1_000);
+    expect(thrownBy(() => bank.hold("alice", "bob", 500, { idempotencyKey: "too-much" }))).toMatchObject({ code: "INSUFFICIENT_FUNDS" });
+    expect(bank.hold("alice", "bob", 500).id).toBe(1);
+  });
 });
 
 describe("references and history queries", () => {
