@@ -156,6 +156,7 @@ export class Bank {
   async close(): Promise<void> {
     if (this.expiryTimer !== null) clearTimeout(this.expiryTimer);
     this.expiryTimer = null;
+    this.expiryTimerMs = Number.POSITIVE_INFINITY;
     await this.store?.close();
   }
 

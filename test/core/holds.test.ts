@@ -93,21 +93,24 @@ describe("a hold", () => {
     ]);
   });
 
-  it("when nothing else happens, expires on its own in real time", async () => {
+  it("when nothing else happens, expires on its own in real time, after an in-memory bank's close() too", async () => {
     const bank = new Bank();
     bank.createAccount("alice", 10);
     bank.createAccount("bob");
     const stream = bank.events();
     bank.hold("alice", "bob", 5, { timeoutSeconds: 1 });
+    // close() stops the timer; an in-memory bank goes on, and its next hold sets one again.
+    await bank.close();
+    bank.hold("alice", "bob", 5, { timeoutSeconds: 1 });
     const seen: string[] = [];
     const deadline = Date.now() + 5_000;
-    while (seen.length < 2 && Date.now() < deadline) {
+    while (seen.length < 4 && Date.now() < deadline) {
       const next = await Promise.race([stream.next(), new Promise<null>((resolve) => setTimeout(() => resolve(null), 5_000))]);
       if (next === null || next.done === true) break;
       seen.push(next.value.type);
     }
     stream.close();
-    expect(seen).toEqual(["hold_created", "hold_expired"]);
+    expect(seen).toEqual(["hold_created", "hold_created", "hold_expired", "hold_expired"]);
   });
 
   it.each<[string, (bank: Bank) => unknown, new (...args: never[]) => BankError, string]>([
