@@ -92,7 +92,10 @@ export class Hold {
    * See `Bank.postHold`, which takes it with an idempotency key.
    */
   post(amount?: AmountInput, options?: OperationOptions): Hold {
-    if (options?.idempotencyKey !== undefined) return this.bank.postHold(this.id, amount, options);
+    if (options?.idempotencyKey !== undefined) {
+      this.bank.postHold(this.id, amount, options);
+      return this;
+    }
     // The same step as the bank's, without a second handle on this hold.
     const posted = postHold(this.ledger, this.id, amount, finding);
     if (typeof posted !== "number") throw posted;
@@ -101,7 +104,10 @@ export class Hold {
 
   /** Releases all of it; returns this hold. See `Bank.voidHold`. */
   void(options?: OperationOptions): Hold {
-    if (options?.idempotencyKey !== undefined) return this.bank.voidHold(this.id, options);
+    if (options?.idempotencyKey !== undefined) {
+      this.bank.voidHold(this.id, options);
+      return this;
+    }
     const voided = voidHold(this.ledger, this.id, finding);
     if (typeof voided !== "number") throw voided;
     return this;

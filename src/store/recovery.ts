@@ -149,6 +149,13 @@ async function replaySegment(
   }
   const endSequence = committed;
   const lastSequence = Math.max(afterSequence, endSequence);
+  if (last && version !== JOURNAL_VERSION && committed === first - 1) {
+    // A last segment of an earlier version with no whole group in it (a clean close leaves one
+    // begun and empty): it holds nothing, and the segment begun after it takes its name.
+    await files.remove(file);
+    const notice = `removed ${segment.name}, an empty segment of journal version ${version}; the journal goes on in version ${JOURNAL_VERSION}`;
+    return { lastSequence, endSequence, bytes: 0, notice, removed: true, version: 0 };
+  }
   if (committedEnd === bytes.length) return { lastSequence, endSequence, bytes: counted, notice: null, removed: false, version };
   // Only the last segment gets here (elsewhere a failure above threw): a torn last group.
   if (!last) throw new CorruptDataError(file, committedEnd, "a group of records is not committed");

@@ -159,11 +159,12 @@ describe("a hold", () => {
     expect(voided.void()).toBe(voided);
     expect([posted.status, voided.status, bank.getAccount("bob").balance]).toEqual(["posted", "voided", 3]);
     const keyed = bank.hold("alice", "bob", 5);
-    expect(keyed.post(2, { idempotencyKey: "post" }).postedAmount).toBe(2);
-    expect(keyed.post(2, { idempotencyKey: "post" }).id).toBe(keyed.id);
+    expect(keyed.post(2, { idempotencyKey: "post" })).toBe(keyed);
+    expect(keyed.post(2, { idempotencyKey: "post" })).toBe(keyed);
+    expect(keyed.postedAmount).toBe(2);
     expect(thrownBy(() => keyed.post(1, { idempotencyKey: "post" }))).toMatchObject({ code: "IDEMPOTENCY_KEY_REUSED" });
     const keyedVoid = bank.hold("alice", "bob", 5);
-    expect(keyedVoid.void({ idempotencyKey: "void" }).status).toBe("voided");
+    expect(keyedVoid.void({ idempotencyKey: "void" })).toBe(keyedVoid);
     expect(keyedVoid.void({ idempotencyKey: "void" }).status).toBe("voided");
     expect(thrownBy(() => keyedVoid.void())).toMatchObject({ code: "HOLD_NOT_PENDING" });
     expect(bank.getAccount("bob").balance).toBe(5);

@@ -124,6 +124,34 @@ describe("recovery of journal segments made by hand", () => {
     await expectRefused(files, file, 0, "journal version 3 is not one this bank reads (1 to 2)");
   });
 
+  it("when the last segment is of version 1 and empty (a clean close's), it is removed, and the journal goes on in version 2", async () => {
+    const files = new MemoryFiles();
+    const opened: EntryColumns = {
+      count: 2,
+      kind: Uint8Array.from([0, 0]),
+      debitAccount: Uint32Array.from([NONE, NONE]),
+      creditAccount: Uint32Array.from([0, 1]),
+      debitBalanceAfterMinor: Float64Array.from([0, 0]),
+      creditBalanceAfterMinor: Float64Array.from([10_000, 0]),
+    };
+    const state: SnapshotState = {
+      sequence: 3, names: ["alice", "bob"], entryCount: 2, columns: [opened], times: { starts: Uint32Array.from([0]), timesMs: Float64Array.from([T]) }, scopes: [],
+    };
+    await put(files, snapshotName(3), Buffer.concat([...encodeSnapshot(state)]));
+    const empty = segmentHeader(4);
+    empty.writeUInt32LE(1, 8);
+    await put(files, segmentName(4), empty);
+    const notices: string[] = [];
+    const bank = await open(files, notices);
+    expect(notices).toEqual([`removed ${segmentName(4)}, an empty segment of journal version 1; the journal goes on in version 2`]);
+    bank.transfer("alice", "bob", 25);
+    await bank.sync();
+    expect(Buffer.from(await files.read(`${DATA}/${segmentName(4)}`)).readUInt32LE(8)).toBe(2);
+    files.crash();
+    const again = await open(files);
+    expect(again.listAccounts().map((account) => [account.name, account.balance])).toEqual([["alice", 75], ["bob", 25]]);
+  });
+
   it("when a segment is of version 1 (a record for each movement), it is replayed, and new records go to a new segment", async () => {
     const files = new MemoryFiles();
     const moved = (sequence: number, kind: number, debit: number, credit: number, amountMinor: number, reference = "") => {
