@@ -69,6 +69,22 @@ class Segment {
   }
 }
 
+/** A snapshot at `sequence` of alice (100.00) and bob, just opened. */
+function twoAccountsSnapshot(sequence: number): Buffer {
+  const opened: EntryColumns = {
+    count: 2,
+    kind: Uint8Array.from([EntryKind.Opened, EntryKind.Opened]),
+    debitAccount: Uint32Array.from([NONE, NONE]),
+    creditAccount: Uint32Array.from([0, 1]),
+    debitBalanceAfterMinor: Float64Array.from([0, 0]),
+    creditBalanceAfterMinor: Float64Array.from([10_000, 0]),
+  };
+  const state: SnapshotState = {
+    sequence, names: ["alice", "bob"], entryCount: 2, columns: [opened], times: { starts: Uint32Array.from([0]), timesMs: Float64Array.from([T]) }, scopes: [],
+  };
+  return Buffer.concat([...encodeSnapshot(state)]);
+}
+
 /** alice (100.00) and bob, opened in one group: sequence numbers 1 to 3. */
 const twoAccounts = (first = 1) => new Segment(first).opened(0, "alice", 10_000).opened(1, "bob", 0).commit();
 
@@ -126,18 +142,7 @@ describe("recovery of journal segments made by hand", () => {
 
   it("when the last segment is of version 1 and empty (a clean close's), it is removed, and the journal goes on in version 2", async () => {
     const files = new MemoryFiles();
-    const opened: EntryColumns = {
-      count: 2,
-      kind: Uint8Array.from([0, 0]),
-      debitAccount: Uint32Array.from([NONE, NONE]),
-      creditAccount: Uint32Array.from([0, 1]),
-      debitBalanceAfterMinor: Float64Array.from([0, 0]),
-      creditBalanceAfterMinor: Float64Array.from([10_000, 0]),
-    };
-    const state: SnapshotState = {
-      sequence: 3, names: ["alice", "bob"], entryCount: 2, columns: [opened], times: { starts: Uint32Array.from([0]), timesMs: Float64Array.from([T]) }, scopes: [],
-    };
-    await put(files, snapshotName(3), Buffer.concat([...encodeSnapshot(state)]));
+    await put(files, snapshotName(3), twoAccountsSnapshot(3));
     const empty = segmentHeader(4);
     empty.writeUInt32LE(1, 8);
     await put(files, segmentName(4), empty);
@@ -264,18 +269,7 @@ describe("recovery of journal segments made by hand", () => {
 
   it("when a snapshot falls in the middle of a segment, only the records after it are replayed", async () => {
     const files = new MemoryFiles();
-    const opened: EntryColumns = {
-      count: 2,
-      kind: Uint8Array.from([EntryKind.Opened, EntryKind.Opened]),
-      debitAccount: Uint32Array.from([NONE, NONE]),
-      creditAccount: Uint32Array.from([0, 1]),
-      debitBalanceAfterMinor: Float64Array.from([0, 0]),
-      creditBalanceAfterMinor: Float64Array.from([10_000, 0]),
-    };
-    const state: SnapshotState = {
-      sequence: 3, names: ["alice", "bob"], entryCount: 2, columns: [opened], times: { starts: Uint32Array.from([0]), timesMs: Float64Array.from([T]) }, scopes: [],
-    };
-    await put(files, snapshotName(3), Buffer.concat([...encodeSnapshot(state)]));
+    await put(files, snapshotName(3), twoAccountsSnapshot(3));
     await put(files, segmentName(1), twoAccounts().moved(EntryKind.Deposit, NONE, 1, 250).commit().bytes());
     const bank = await open(files);
     expect(bank.listAccounts().map((account) => [account.name, account.balanceMinor, account.historyLength])).toEqual([["alice", 10_000, 1], ["bob", 250, 2]]);
@@ -283,18 +277,7 @@ describe("recovery of journal segments made by hand", () => {
 
   it("when a record runs across the snapshot's sequence number, as no writer leaves one, the start is refused", async () => {
     const files = new MemoryFiles();
-    const opened: EntryColumns = {
-      count: 2,
-      kind: Uint8Array.from([0, 0]),
-      debitAccount: Uint32Array.from([NONE, NONE]),
-      creditAccount: Uint32Array.from([0, 1]),
-      debitBalanceAfterMinor: Float64Array.from([0, 0]),
-      creditBalanceAfterMinor: Float64Array.from([10_000, 0]),
-    };
-    const state: SnapshotState = {
-      sequence: 4, names: ["alice", "bob"], entryCount: 2, columns: [opened], times: { starts: Uint32Array.from([0]), timesMs: Float64Array.from([T]) }, scopes: [],
-    };
-    await put(files, snapshotName(4), Buffer.concat([...encodeSnapshot(state)]));
+    await put(files, snapshotName(4), twoAccountsSnapshot(4));
     // Movements 4 and 5 in one record: the snapshot at 4 would have to hold half of it.
     const segment = twoAccounts().moved(EntryKind.Deposit, NONE, 1, 250).moved(EntryKind.Deposit, NONE, 1, 250).commit();
     const file = await put(files, segmentName(1), segment.bytes());
