@@ -6,7 +6,8 @@ import path from "node:path";
 import { EntryKind, HoldStatus, NONE, type HoldEnd, type Ledger, type MovementKind } from "../core/internal.js";
 import { CorruptDataError } from "./errors.js";
 import type { StoreFiles } from "./files.js";
-import { readRecord, RecordBytes, RecordKind, RECORD_HEADER_BYTES, type JournalRecord, type MovementVisitor } from "./records.js";
+import { readRecord, RecordBytes, type JournalRecord, type MovementVisitor } from "./record-reader.js";
+import { RecordKind, RECORD_HEADER_BYTES } from "./records.js";
 import { classify, JOURNAL_VERSION, readSegmentHeader, SEGMENT_HEADER_BYTES, type Named } from "./segments.js";
 import { isMovement, loadSnapshot } from "./snapshot.js";
 

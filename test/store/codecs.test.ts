@@ -24,7 +24,8 @@ import { IdempotencyStore, ledgerOf, type LedgerListener } from "../../src/core/
 import { EntryKind, NONE } from "../../src/core/journal.js";
 import { outcomeCodec, type Outcome } from "../../src/core/outcome-codec.js";
 import { crc32c } from "../../src/store/crc32c.js";
-import { MOVES_PER_RECORD_MAX, readRecord, RecordBuffer, RecordBytes, RECORD_BYTES_MAX, type JournalRecord } from "../../src/store/records.js";
+import { readRecord, RecordBytes, type JournalRecord } from "../../src/store/record-reader.js";
+import { MOVES_PER_RECORD_MAX, RecordBuffer, RECORD_BYTES_MAX } from "../../src/store/records.js";
 import { classify, readSegmentHeader, segmentHeader } from "../../src/store/segments.js";
 
 describe("refusals as plain data", () => {

@@ -8,7 +8,8 @@ import { describe, expect, it } from "vitest";
 import { Bank, type TransferInstruction } from "../../src/index.js";
 import { CorruptDataError, StoreFailedError } from "../../src/store/errors.js";
 import { FileStore, type FileStoreOptions } from "../../src/store/file-store.js";
-import { readRecord, RECORD_HEADER_BYTES } from "../../src/store/records.js";
+import { readRecord } from "../../src/store/record-reader.js";
+import { RECORD_HEADER_BYTES } from "../../src/store/records.js";
 import { SEGMENT_HEADER_BYTES } from "../../src/store/segments.js";
 import { MemoryFiles } from "./memory-files.js";
 
