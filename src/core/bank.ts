@@ -17,7 +17,7 @@ import { SystemClock } from "./clock.js";
 import { BankError, DuplicateAccountError, HoldNotFoundError, IdempotencyKeyReusedError, InvalidArgumentError } from "./errors.js";
 import { EventHub, type EventStream } from "./events.js";
 import { Hold } from "./hold.js";
-import { createHold, HoldFinding, postHold, voidHold, type HoldRequest } from "./hold-steps.js";
+import { createHold, postHold, voidHold, type HoldRequest } from "./hold-steps.js";
 import { IdempotencyStore, fingerprintOf, idempotencyScope, validateIdempotencyKey } from "./idempotency.js";
 import { instantMs } from "./instant.js";
 import { INSPECT, inspectAs, type Inspect, type InspectOptions } from "./inspect.js";
@@ -111,8 +111,6 @@ export class Bank {
   private sortedAccounts: Account[] = [];
   private readonly outcomes: IdempotencyStore<Outcome>;
   private readonly resolved = new Resolved();
-  /** Scratch of the checks of a hold's post or void. */
-  private readonly finding = new HoldFinding();
   private store: Store | null = null;
   private hub: EventHub | null = null;
   private expiryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -281,18 +279,18 @@ export class Bank {
     // Without a key, at once: the closures `idempotent` takes cost a hold and its post about a tenth
     // of their time, measured (the optimiser removes them from a transfer's path, not from these).
     if (options?.idempotencyKey === undefined) {
-      const hold = this.createHold(request);
+      const hold = this.makeHold(request);
       if (typeof hold !== "number") throw hold;
       return this.holdAt(hold);
     }
     return this.idempotent(options, () => ["hold", senderName, recipientName, ...normalisedAmount(amount), timeoutSeconds, reference], () => {
-      const hold = this.createHold(request);
+      const hold = this.makeHold(request);
       return typeof hold === "number" ? this.holdAt(hold) : hold;
     });
   }
 
   /** A new hold's id, its expiry scheduled; or the refusal. */
-  private createHold(request: HoldRequest): number | BankError {
+  private makeHold(request: HoldRequest): number | BankError {
     const hold = createHold(this.ledger, request, this.resolved);
     // A timer set for an earlier expiry already wakes the bank in time for this one.
     if (typeof hold === "number" && this.ledger.holds.expiresAtMsOf(hold) < this.expiryTimerMs) this.scheduleExpiry();
@@ -305,12 +303,12 @@ export class Bank {
    */
   postHold(id: number, amount?: AmountInput, options?: OperationOptions): Hold {
     if (options?.idempotencyKey === undefined) {
-      const posted = postHold(this.ledger, id, amount, this.finding);
+      const posted = postHold(this.ledger, id, amount);
       if (typeof posted !== "number") throw posted;
       return this.holdAt(id);
     }
     return this.idempotent(options, () => ["postHold", id, ...(amount === undefined ? [] : normalisedAmount(amount))], () => {
-      const posted = postHold(this.ledger, id, amount, this.finding);
+      const posted = postHold(this.ledger, id, amount);
       return typeof posted === "number" ? this.holdAt(id) : posted;
     });
   }
@@ -318,12 +316,12 @@ export class Bank {
   /** Voids a pending hold: all of it is released. @throws HoldNotFoundError, HoldNotPendingError */
   voidHold(id: number, options?: OperationOptions): Hold {
     if (options?.idempotencyKey === undefined) {
-      const voided = voidHold(this.ledger, id, this.finding);
+      const voided = voidHold(this.ledger, id);
       if (typeof voided !== "number") throw voided;
       return this.holdAt(id);
     }
     return this.idempotent(options, () => ["voidHold", id], () => {
-      const voided = voidHold(this.ledger, id, this.finding);
+      const voided = voidHold(this.ledger, id);
       return typeof voided === "number" ? this.holdAt(id) : voided;
     });
   }

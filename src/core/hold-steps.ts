@@ -163,24 +163,27 @@ export function createHold(ledger: Ledger, request: HoldRequest, resolved: Resol
   return ledger.hold(debit, credit, amountMinor, timeMs + timeoutSeconds * 1000, timeMs, reference);
 }
 
+/** Scratch of the checks of the single posts and voids below (synchronous: one serves them all). */
+const scratch = new HoldFinding();
+
 /**
  * Posts a pending hold: `amount` (default: all of it) moves to the recipient, the rest is released.
  * Refused as `checkPost` says. The entry's position, or the refusal.
  */
-export function postHold(ledger: Ledger, hold: unknown, amount: unknown, finding = new HoldFinding()): number | BankError {
+export function postHold(ledger: Ledger, hold: unknown, amount: unknown): number | BankError {
   const timeMs = ledger.now();
   ledger.expireDue(timeMs);
-  const code = checkPost(ledger, hold, amount, finding);
-  if (code !== "OK") return holdStepError(ledger, code, hold, amount, finding);
-  return ledger.endHold(hold as number, HoldStatus.Posted, finding.postedMinor, timeMs);
+  const code = checkPost(ledger, hold, amount, scratch);
+  if (code !== "OK") return holdStepError(ledger, code, hold, amount, scratch);
+  return ledger.endHold(hold as number, HoldStatus.Posted, scratch.postedMinor, timeMs);
 }
 
 /** Voids a pending hold: all of it is released. The entry's position, or the refusal. */
-export function voidHold(ledger: Ledger, hold: unknown, finding = new HoldFinding()): number | BankError {
+export function voidHold(ledger: Ledger, hold: unknown): number | BankError {
   const timeMs = ledger.now();
   ledger.expireDue(timeMs);
-  const code = checkVoid(ledger, hold, finding);
-  if (code !== "OK") return holdStepError(ledger, code, hold, undefined, finding);
+  const code = checkVoid(ledger, hold, scratch);
+  if (code !== "OK") return holdStepError(ledger, code, hold, undefined, scratch);
   return ledger.endHold(hold as number, HoldStatus.Voided, 0, timeMs);
 }
 

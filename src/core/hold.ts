@@ -3,7 +3,7 @@
 // its time reads as expired (the ledger expires it first).
 
 import type { Bank, OperationOptions } from "./bank.js";
-import { HoldFinding, postHold, statusName, voidHold } from "./hold-steps.js";
+import { postHold, statusName, voidHold } from "./hold-steps.js";
 import { INSPECT, inspectAs, type Inspect, type InspectOptions } from "./inspect.js";
 import type { Ledger } from "./ledger.js";
 import type { AmountInput } from "./money.js";
@@ -35,9 +35,6 @@ export interface HoldJson {
  * bank.getAccount("Alice").available; // 70 of a balance of 100
  * hold.post(20);                      // 20 to Bob, 10 back to Alice's available
  */
-/** Scratch of the checks of a post or void (they are synchronous: one serves every hold). */
-const finding = new HoldFinding();
-
 export class Hold {
   /** @internal Holds are made by their bank, never directly. */
   constructor(
@@ -97,7 +94,7 @@ export class Hold {
       return this;
     }
     // The same step as the bank's, without a second handle on this hold.
-    const posted = postHold(this.ledger, this.id, amount, finding);
+    const posted = postHold(this.ledger, this.id, amount);
     if (typeof posted !== "number") throw posted;
     return this;
   }
@@ -108,7 +105,7 @@ export class Hold {
       this.bank.voidHold(this.id, options);
       return this;
     }
-    const voided = voidHold(this.ledger, this.id, finding);
+    const voided = voidHold(this.ledger, this.id);
     if (typeof voided !== "number") throw voided;
     return this;
   }

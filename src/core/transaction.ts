@@ -104,8 +104,8 @@ export class Transaction {
 
   /** For a hold's step: the hold's id, else null. */
   get holdId(): number | null {
-    const ledger = this.#ledger;
-    return ledger.journal.kind(this.#position) >= EntryKind.HoldCreated ? ledger.holdOfEntry(this.#position) : null;
+    const hold = this.#ledger.holdOfEntry(this.#position);
+    return hold === 0 ? null : hold;
   }
 
   /** For a hold's step: whether this account is the hold's recipient (the counterparty its sender). */

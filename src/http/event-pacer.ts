@@ -15,9 +15,9 @@ import {
  * write that left it caught up (`caughtUpAtMs`), or 0. A stream still behind after a write passes
  * -Infinity there, and goes on catching up at once.
  */
-export function writeDelayMs(nowMs: number, caughtUpAtMs: number, intervalMs = EVENTS_WRITE_INTERVAL_MS): number {
+export function writeDelayMs(nowMs: number, caughtUpAtMs: number): number {
   const sinceMs = nowMs - caughtUpAtMs;
-  return sinceMs < intervalMs ? intervalMs - sinceMs : 0;
+  return sinceMs < EVENTS_WRITE_INTERVAL_MS ? EVENTS_WRITE_INTERVAL_MS - sinceMs : 0;
 }
 
 /** Where the pacer reads the time and the loop's idle time, both in ms; the process's own by default. */

@@ -29,8 +29,9 @@ export function transactionBody(transaction: Transaction): TransactionBody {
     description: transaction.description,
   };
   if (transaction.reference !== null) body.reference = transaction.reference;
-  if (transaction.holdId !== null) {
-    body.hold_id = transaction.holdId;
+  const holdId = transaction.holdId;
+  if (holdId !== null) {
+    body.hold_id = holdId;
     body.incoming = transaction.incoming;
   }
   return body;

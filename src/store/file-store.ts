@@ -55,8 +55,6 @@ export class FileStore implements Store {
   /** Entries of scopes not added yet (another layer's, added after opening). */
   private readonly dormant = new Map<string, Uint8Array[]>();
   private readonly buffer = new RecordBuffer();
-  /** Whether records were made since the last commit record (some may be written out already). */
-  private uncommitted = false;
   private nextSequence = 1;
   /** The last commit written to the operating system, and the last one fsynced. */
   private writtenSequence = 0;
@@ -208,7 +206,6 @@ export class FileStore implements Store {
   }
 
   private recorded(): void {
-    this.uncommitted = true;
     if (this.buffer.length > PENDING_BYTES_MAX) this.writeOut();
     if (this.flushScheduled) return;
     this.flushScheduled = true;
@@ -218,9 +215,9 @@ export class FileStore implements Store {
   /** Closes the turn's group with a commit record and writes it out. */
   private flush(): void {
     this.flushScheduled = false;
-    // The buffer may be empty of a turn's records: written out early, they still want their commit.
-    if (this.failure !== null || !this.uncommitted) return;
-    this.uncommitted = false;
+    // Nothing recorded since the last commit; records written out early (the buffer may be empty
+    // of them) still want theirs.
+    if (this.failure !== null || this.nextSequence - 1 === this.writtenSequence) return;
     const commit = this.nextSequence++;
     this.buffer.commit(commit);
     if (!this.writeOut()) return;

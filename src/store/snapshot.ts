@@ -68,7 +68,10 @@ export function* encodeSnapshot(state: SnapshotState): IterableIterator<Uint8Arr
   header.writeDoubleLE(state.entryCount, 24);
   yield header;
   yield* section(Section.Names, [namesBody(state.names)]);
-  for (const columns of state.columns) yield* section(Section.Entries, entriesBody(columns), entriesChecksum(columns));
+  for (const columns of state.columns) {
+    const parts = entriesBody(columns);
+    yield* section(Section.Entries, parts, entriesChecksum(columns, parts));
+  }
   yield* section(Section.Times, timesBody(state.times));
   yield* section(Section.References, [namesBody(state.references ?? [""])]);
   yield* section(Section.Notes, notesBody(state.notes ?? NO_NOTES));
@@ -107,10 +110,11 @@ function checksumOf(parts: readonly Uint8Array[]): number {
  */
 const entriesChecksums = new WeakMap<ArrayBufferLike, { readonly count: number; readonly crc: number }>();
 
-function entriesChecksum(columns: EntryColumns): number {
+/** The checksum of `parts`, the entry section of `columns`: known already, or computed and kept. */
+function entriesChecksum(columns: EntryColumns, parts: readonly Uint8Array[]): number {
   const known = entriesChecksums.get(columns.kind.buffer);
   if (known !== undefined && known.count === columns.count) return known.crc;
-  const crc = checksumOf(entriesBody(columns));
+  const crc = checksumOf(parts);
   entriesChecksums.set(columns.kind.buffer, { count: columns.count, crc });
   return crc;
 }

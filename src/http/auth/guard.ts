@@ -100,11 +100,9 @@ export function guardHooks(credentials: Credentials, failures: FailureLimit, hol
       }
       case "hold":
         return holdSender((request.params as { id?: unknown }).id) === credential.account;
-      case "always":
-        return true;
       default:
-        // Senders are read once the body is parsed (preValidation).
-        return rule.holder === "sender" || rule.holder === "senders";
+        // "always"; and the senders, which are read once the body is parsed (preValidation).
+        return true;
     }
   }
 }

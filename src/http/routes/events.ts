@@ -86,9 +86,10 @@ async function pump(
     if (subscription.lag > 0 && pending.length < EVENTS_WRITE_BYTES_MAX && !ended) continue;
     const flowing = response.write(pending);
     // Caught up, it waits for the interval before its next write; behind, it goes on catching up.
-    caughtUpAt = subscription.lag === 0 ? performance.now() : Number.NEGATIVE_INFINITY;
+    const wroteAt = performance.now();
+    caughtUpAt = subscription.lag === 0 ? wroteAt : Number.NEGATIVE_INFINITY;
     pending = "";
-    pacer.spend(performance.now() - turnStart);
+    pacer.spend(wroteAt - turnStart);
     turnMs = -1;
     if (subscription.lag > EVENTS_LAG_MAX) {
       response.end(laggedFrame(subscription));
